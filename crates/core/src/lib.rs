@@ -1,0 +1,1 @@
+//! tuma core (placeholder)

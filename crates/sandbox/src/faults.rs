@@ -1,0 +1,133 @@
+//! Fault injection: rules that make the next matching requests misbehave.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::http::{Delivery, Response};
+
+/// One way to misbehave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Answer normally but only after this delay (the request is processed).
+    Latency(Duration),
+    /// Answer with this HTTP status *before* processing, optionally with `Retry-After` seconds.
+    Status {
+        status: u16,
+        retry_after: Option<u32>,
+    },
+    /// An HTML error page (HTTP 502) instead of JSON, before processing.
+    HtmlPage,
+    /// Process, then answer with the JSON body cut in half.
+    TruncatedJson,
+    /// Close the connection before the request is read (nothing processed).
+    CloseBeforeRead,
+    /// Process the request, then close the connection without answering.
+    CloseAfterProcessing,
+    /// Process, then send the answer a few bytes at a time with this pause.
+    Trickle(Duration),
+}
+
+/// A fault applied to the next `times` requests whose path contains `path_contains`
+/// (empty matches everything).
+#[derive(Debug, Clone)]
+pub struct FaultRule {
+    pub path_contains: String,
+    pub fault: Fault,
+    pub times: u32,
+}
+
+impl FaultRule {
+    /// A rule for the next `times` requests on paths containing `path_contains`.
+    pub fn new(path_contains: &str, fault: Fault, times: u32) -> Self {
+        FaultRule {
+            path_contains: path_contains.to_string(),
+            fault,
+            times,
+        }
+    }
+}
+
+/// The active rules.
+#[derive(Default)]
+pub struct FaultTable {
+    rules: Mutex<Vec<FaultRule>>,
+}
+
+impl FaultTable {
+    pub fn add(&self, rule: FaultRule) {
+        self.rules.lock().unwrap().push(rule);
+    }
+    pub fn clear(&self) {
+        self.rules.lock().unwrap().clear();
+    }
+
+    /// Consumes one `CloseBeforeRead` use, if any rule has one (the path is unknown then).
+    pub fn take_early_close(&self) -> bool {
+        let mut rules = self.rules.lock().unwrap();
+        if let Some(i) = rules
+            .iter()
+            .position(|r| r.fault == Fault::CloseBeforeRead && r.times > 0)
+        {
+            rules[i].times -= 1;
+            if rules[i].times == 0 {
+                rules.remove(i);
+            }
+            return true;
+        }
+        false
+    }
+
+    /// Consumes one use of the first rule matching `path` (other than `CloseBeforeRead`).
+    pub fn take_for(&self, path: &str) -> Option<Fault> {
+        let mut rules = self.rules.lock().unwrap();
+        let i = rules.iter().position(|r| {
+            r.fault != Fault::CloseBeforeRead && r.times > 0 && path.contains(&r.path_contains)
+        })?;
+        let fault = rules[i].fault.clone();
+        rules[i].times -= 1;
+        if rules[i].times == 0 {
+            rules.remove(i);
+        }
+        Some(fault)
+    }
+}
+
+impl Fault {
+    /// The answer to give instead of processing, for faults that strike before processing.
+    pub fn answer_before_processing(&self) -> Option<Response> {
+        match self {
+            Fault::Status {
+                status,
+                retry_after,
+            } => {
+                let body = serde_json::json!({"error": "injected fault", "status": status});
+                let mut r = Response::json(*status, &body);
+                if let Some(s) = retry_after {
+                    r = r.with_header("Retry-After", &s.to_string());
+                }
+                Some(r)
+            }
+            Fault::HtmlPage => Some(Response::raw(
+                502,
+                "text/html",
+                "<html><body><h1>502 Bad Gateway</h1></body></html>",
+            )),
+            _ => None,
+        }
+    }
+
+    /// Transforms a processed answer.
+    pub fn after_processing(&self, mut response: Response) -> Response {
+        match self {
+            Fault::Latency(d) => response.with_delivery(Delivery::Delay(*d)),
+            Fault::TruncatedJson => {
+                let half = response.body.len() / 2;
+                response.body.truncate(half);
+                response
+            }
+            Fault::CloseAfterProcessing => response.with_delivery(Delivery::DropAfterProcessing),
+            Fault::Trickle(d) => response.with_delivery(Delivery::Trickle(*d)),
+            _ => response,
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! UmsPay emulator (placeholder until filled in).
+
+use crate::http::{Request, Response};
+use crate::Shared;
+
+/// Settings of the UmsPay emulator.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {}
+
+/// The UmsPay emulator's state.
+pub struct UmsPay {
+    _settings: Settings,
+}
+
+impl UmsPay {
+    pub fn new(settings: Settings) -> Self {
+        UmsPay {
+            _settings: settings,
+        }
+    }
+
+    /// Answers one request; `path` is relative to the provider's base URL.
+    pub fn handle(&self, _shared: &Shared, _path: &str, _req: &Request) -> Response {
+        Response::json(404, &serde_json::json!({"error": "not implemented"}))
+    }
+}
