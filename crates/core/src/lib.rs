@@ -1,1 +1,44 @@
-//! tuma core (placeholder)
+//! # tuma
+//!
+//! Move money and messages in Kenya from one embeddable library: M-Pesa through
+//! Safaricom's Daraja API and through UMS Pay, SMS and airtime through Statum.
+//!
+//! A [`Client`] is built once from a [`Config`] and shared by every thread. Calls are
+//! synchronous. Every input is checked before any request is sent; every failure is an
+//! [`Error`] you can match on; a money-moving request is never resent once it may have
+//! reached the provider ([`Error::outcome_unknown`] tells you when to check the status).
+//!
+//! ```no_run
+//! use tuma::{Client, Config, StatumConfig};
+//!
+//! let client = Client::new(Config {
+//!     statum: Some(StatumConfig::new("consumer-key", "consumer-secret")),
+//!     ..Config::default()
+//! })?;
+//! let sent = client.statum().send_sms("TUMA", "0712 345 678", "Hello from tuma")?;
+//! println!("queued as {}", sent.request_id);
+//! # Ok::<(), tuma::Error>(())
+//! ```
+
+mod client;
+pub mod config;
+pub mod daraja;
+mod error;
+mod http;
+mod json;
+pub mod ops;
+pub mod phone;
+mod secret;
+pub mod statum;
+pub mod umspay;
+mod validate;
+pub mod webhook;
+
+pub use client::Client;
+pub use config::{Config, HttpConfig, StatumConfig};
+pub use error::{ApiError, Delivery, Error, Provider, Result};
+pub use phone::{Carrier, Phone};
+pub use secret::Secret;
+
+/// The version of this library.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

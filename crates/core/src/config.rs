@@ -1,0 +1,282 @@
+//! Client configuration: credentials and base URL per provider, timeouts, retries.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+/// Statum's production base URL.
+pub const STATUM_PRODUCTION_URL: &str = "https://api.statum.co.ke/api/v2/";
+
+/// Everything a [`crate::Client`] needs. Each provider part is optional: configure the ones
+/// you use. Deserialisable from JSON (the form the C, Python and Node bindings pass).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Statum credentials (SMS, airtime, account).
+    pub statum: Option<StatumConfig>,
+    /// Daraja (M-Pesa) credentials.
+    pub daraja: Option<crate::daraja::DarajaConfig>,
+    /// UMS Pay credentials.
+    pub umspay: Option<crate::umspay::UmsPayConfig>,
+    /// Timeouts, retries and transport settings.
+    pub http: HttpConfig,
+}
+
+/// Statum credentials: the consumer key and secret from the dashboard.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatumConfig {
+    /// Consumer key.
+    pub consumer_key: String,
+    /// Consumer secret (never printed).
+    pub consumer_secret: Secret,
+    /// Base URL; defaults to production, [`STATUM_PRODUCTION_URL`].
+    #[serde(default = "default_statum_url")]
+    pub base_url: String,
+}
+
+fn default_statum_url() -> String {
+    STATUM_PRODUCTION_URL.to_string()
+}
+
+impl StatumConfig {
+    /// Production Statum with these credentials.
+    pub fn new(consumer_key: impl Into<String>, consumer_secret: impl Into<Secret>) -> Self {
+        StatumConfig {
+            consumer_key: consumer_key.into(),
+            consumer_secret: consumer_secret.into(),
+            base_url: default_statum_url(),
+        }
+    }
+
+    /// The same credentials against another base URL (a sandbox, a proxy).
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+}
+
+/// Timeouts, retries and transport settings shared by every provider.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Time allowed to open a connection (TCP and TLS), in milliseconds. Default 10 000.
+    pub connect_timeout_ms: u64,
+    /// Time allowed for a whole call, in milliseconds. Default 30 000.
+    pub timeout_ms: u64,
+    /// Retries of a safe request (token, query, a request never sent). Default 2.
+    pub max_retries: u32,
+    /// First backoff before a retry, in milliseconds (doubled each time, with jitter). Default 200.
+    pub retry_initial_backoff_ms: u64,
+    /// Largest backoff, in milliseconds. Default 5 000.
+    pub retry_max_backoff_ms: u64,
+    /// Allows plain `http://` base URLs on hosts other than loopback. Default false.
+    pub allow_insecure_http: bool,
+    /// Appended to the `User-Agent` in parentheses, e.g. the binding: `python`.
+    pub user_agent_suffix: Option<String>,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            connect_timeout_ms: 10_000,
+            timeout_ms: 30_000,
+            max_retries: 2,
+            retry_initial_backoff_ms: 200,
+            retry_max_backoff_ms: 5_000,
+            allow_insecure_http: false,
+            user_agent_suffix: None,
+        }
+    }
+}
+
+impl HttpConfig {
+    pub(crate) fn connect_timeout(&self) -> Duration {
+        Duration::from_millis(self.connect_timeout_ms)
+    }
+    pub(crate) fn timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms)
+    }
+}
+
+impl Config {
+    /// Parses a JSON configuration document.
+    pub fn from_json(json: &str) -> Result<Config> {
+        serde_json::from_str(json).map_err(|e| Error::config("config", json_error(&e)))
+    }
+
+    /// Reads the configuration from `TUMA_*` environment variables:
+    ///
+    /// | variable | meaning |
+    /// |---|---|
+    /// | `TUMA_STATUM_CONSUMER_KEY`, `TUMA_STATUM_CONSUMER_SECRET`, `TUMA_STATUM_BASE_URL` | Statum |
+    /// | `TUMA_DARAJA_*` | Daraja, see [`crate::daraja::DarajaConfig::from_env`] |
+    /// | `TUMA_UMSPAY_*` | UMS Pay, see [`crate::umspay::UmsPayConfig::from_env`] |
+    /// | `TUMA_CONNECT_TIMEOUT_MS`, `TUMA_TIMEOUT_MS`, `TUMA_MAX_RETRIES` | transport |
+    /// | `TUMA_ALLOW_INSECURE_HTTP` | `1` allows plain http to non-loopback hosts |
+    ///
+    /// A provider is configured when its key variable is set; a key without its secret is
+    /// an error.
+    pub fn from_env() -> Result<Config> {
+        let mut config = Config::default();
+        if let Some(key) = env("TUMA_STATUM_CONSUMER_KEY") {
+            let secret = env("TUMA_STATUM_CONSUMER_SECRET").ok_or_else(|| {
+                Error::config(
+                    "TUMA_STATUM_CONSUMER_SECRET",
+                    "must be set when TUMA_STATUM_CONSUMER_KEY is",
+                )
+            })?;
+            let mut statum = StatumConfig::new(key, secret);
+            if let Some(url) = env("TUMA_STATUM_BASE_URL") {
+                statum.base_url = url;
+            }
+            config.statum = Some(statum);
+        }
+        config.daraja = crate::daraja::DarajaConfig::from_env()?;
+        config.umspay = crate::umspay::UmsPayConfig::from_env()?;
+        if let Some(v) = env_u64("TUMA_CONNECT_TIMEOUT_MS")? {
+            config.http.connect_timeout_ms = v;
+        }
+        if let Some(v) = env_u64("TUMA_TIMEOUT_MS")? {
+            config.http.timeout_ms = v;
+        }
+        if let Some(v) = env_u64("TUMA_MAX_RETRIES")? {
+            config.http.max_retries = v.min(10) as u32;
+        }
+        if let Some(v) = env("TUMA_ALLOW_INSECURE_HTTP") {
+            config.http.allow_insecure_http = matches!(v.as_str(), "1" | "true" | "yes");
+        }
+        Ok(config)
+    }
+
+    /// Checks every configured part; [`crate::Client::new`] calls it.
+    pub fn validate(&self) -> Result<()> {
+        let h = &self.http;
+        if h.connect_timeout_ms == 0 {
+            return Err(Error::config(
+                "http.connect_timeout_ms",
+                "must be greater than 0",
+            ));
+        }
+        if h.timeout_ms <= h.connect_timeout_ms {
+            return Err(Error::config(
+                "http.timeout_ms",
+                "must be greater than http.connect_timeout_ms",
+            ));
+        }
+        if h.max_retries > 10 {
+            return Err(Error::config("http.max_retries", "must be at most 10"));
+        }
+        if let Some(s) = &self.statum {
+            require("statum.consumer_key", &s.consumer_key)?;
+            require("statum.consumer_secret", s.consumer_secret.expose())?;
+            check_base_url("statum.base_url", &s.base_url, h.allow_insecure_http)?;
+        }
+        if let Some(d) = &self.daraja {
+            d.validate(h.allow_insecure_http)?;
+        }
+        if let Some(u) = &self.umspay {
+            u.validate(h.allow_insecure_http)?;
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn env_u64(name: &str) -> Result<Option<u64>> {
+    env(name)
+        .map(|v| {
+            v.parse()
+                .map_err(|_| Error::config(name, "must be a whole number"))
+        })
+        .transpose()
+}
+
+/// Errors with `field` when `value` is empty or blank.
+pub(crate) fn require(field: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(Error::config(field, "is required"));
+    }
+    Ok(())
+}
+
+/// A base URL must be https, or plain http on loopback (or with `allow_insecure_http`).
+pub(crate) fn check_base_url(field: &str, url: &str, allow_insecure_http: bool) -> Result<()> {
+    if url.starts_with("https://") && url.len() > "https://".len() {
+        return Ok(());
+    }
+    let Some(rest) = url.strip_prefix("http://") else {
+        return Err(Error::config(field, "must be an https:// URL"));
+    };
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    let loopback = host == "localhost"
+        || host == "::1"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if loopback || allow_insecure_http {
+        Ok(())
+    } else {
+        Err(Error::config(
+            field,
+            "must use https:// (plain http is allowed only for loopback hosts or with http.allow_insecure_http)",
+        ))
+    }
+}
+
+/// serde's message with every quoted value blanked out: serde echoes offending values
+/// (`invalid type: string "..."`), and a value may be a secret.
+pub(crate) fn json_error(e: &serde_json::Error) -> String {
+    let mut out = String::new();
+    let mut quote: Option<char> = None;
+    for c in e.to_string().chars() {
+        match quote {
+            Some(q) if c == q => {
+                out.push('…');
+                out.push(c);
+                quote = None;
+            }
+            Some(_) => {}
+            None => {
+                out.push(c);
+                if c == '"' || c == '`' {
+                    quote = Some(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_rules() {
+        assert!(check_base_url("u", "https://api.statum.co.ke/api/v2/", false).is_ok());
+        assert!(check_base_url("u", "http://127.0.0.1:8080/x", false).is_ok());
+        assert!(check_base_url("u", "http://localhost/x", false).is_ok());
+        assert!(check_base_url("u", "http://[::1]:9/x", false).is_ok());
+        assert!(check_base_url("u", "http://example.com/x", false).is_err());
+        assert!(check_base_url("u", "http://example.com/x", true).is_ok());
+        assert!(check_base_url("u", "ftp://example.com", true).is_err());
+        assert!(check_base_url("u", "https://", false).is_err());
+    }
+
+    #[test]
+    fn secrets_do_not_show_in_debug() {
+        let c = StatumConfig::new("key", "very-secret-value");
+        assert!(!format!("{c:?}").contains("very-secret-value"));
+    }
+}

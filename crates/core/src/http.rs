@@ -1,0 +1,225 @@
+//! The one HTTP layer: a shared `ureq` agent, timeouts, and retries only where safe.
+
+use std::io::ErrorKind;
+use std::thread;
+use std::time::Duration;
+
+use rand::Rng;
+
+use crate::config::HttpConfig;
+use crate::error::{Delivery, Error, Provider, Result};
+
+/// Largest response body read (1 MiB): provider answers are small.
+const MAX_BODY: u64 = 1 << 20;
+
+/// Whether a request may be sent more than once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Safety {
+    /// Reading or idempotent (token fetch, queries): retried on transient failures.
+    Safe,
+    /// Moves money or sends something: resent only when it certainly never left.
+    OnceOnly,
+}
+
+/// One outgoing request.
+pub(crate) struct HttpRequest<'a> {
+    pub provider: Provider,
+    pub method: &'static str,
+    pub url: String,
+    /// Header name and value; values may hold secrets and are never logged.
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<Vec<u8>>,
+    pub safety: Safety,
+    /// Short name for logs, e.g. `statum.sms`.
+    pub op: &'a str,
+}
+
+/// A provider's answer, whatever its status.
+#[derive(Debug)]
+pub(crate) struct HttpResponse {
+    pub status: u16,
+    pub body: String,
+    pub retry_after: Option<Duration>,
+}
+
+/// The HTTP transport shared by all threads of a client: one agent, one keep-alive pool.
+pub(crate) struct Transport {
+    agent: ureq::Agent,
+    config: HttpConfig,
+    user_agent: String,
+}
+
+impl Transport {
+    pub fn new(config: &HttpConfig) -> Transport {
+        let agent_config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(Some(config.connect_timeout()))
+            .timeout_resolve(Some(config.connect_timeout()))
+            .timeout_global(Some(config.timeout()))
+            .proxy(None)
+            .max_redirects(0)
+            .build();
+        let mut user_agent = format!("tuma/{}", env!("CARGO_PKG_VERSION"));
+        if let Some(suffix) = &config.user_agent_suffix {
+            user_agent.push_str(&format!(" ({suffix})"));
+        }
+        Transport {
+            agent: ureq::Agent::new_with_config(agent_config),
+            config: config.clone(),
+            user_agent,
+        }
+    }
+
+    /// Sends `req`, retrying what is safe to retry, and returns the answer whatever its status.
+    pub fn send(&self, req: &HttpRequest<'_>) -> Result<HttpResponse> {
+        let mut attempt = 0u32;
+        loop {
+            let outcome = self.send_once(req);
+            let retry_wait = match &outcome {
+                Ok(resp) if req.safety == Safety::Safe && transient_status(resp.status) => {
+                    Some(resp.retry_after)
+                }
+                Err(Error::Network {
+                    delivery: Delivery::NotSent,
+                    ..
+                })
+                | Err(Error::Timeout {
+                    delivery: Delivery::NotSent,
+                    ..
+                }) => Some(None),
+                Err(Error::Network { .. }) | Err(Error::Timeout { .. })
+                    if req.safety == Safety::Safe =>
+                {
+                    Some(None)
+                }
+                _ => None,
+            };
+            match retry_wait {
+                Some(hint) if attempt < self.config.max_retries => {
+                    let wait = self.backoff(attempt, hint);
+                    log::debug!(
+                        "tuma: {} attempt {} failed, retrying in {} ms",
+                        req.op,
+                        attempt + 1,
+                        wait.as_millis()
+                    );
+                    thread::sleep(wait);
+                    attempt += 1;
+                }
+                _ => return outcome,
+            }
+        }
+    }
+
+    fn backoff(&self, attempt: u32, hint: Option<Duration>) -> Duration {
+        let max = Duration::from_millis(self.config.retry_max_backoff_ms);
+        if let Some(h) = hint {
+            return h.min(max);
+        }
+        let base = self
+            .config
+            .retry_initial_backoff_ms
+            .saturating_mul(1u64 << attempt.min(16));
+        let capped = base.min(self.config.retry_max_backoff_ms);
+        // Full jitter in [capped/2, capped].
+        let jittered = rand::thread_rng().gen_range(capped / 2..=capped.max(1));
+        Duration::from_millis(jittered)
+    }
+
+    fn send_once(&self, req: &HttpRequest<'_>) -> Result<HttpResponse> {
+        let result = match req.method {
+            "GET" => {
+                let mut b = self
+                    .agent
+                    .get(&req.url)
+                    .header("User-Agent", &self.user_agent);
+                for (k, v) in &req.headers {
+                    b = b.header(*k, v);
+                }
+                b.call()
+            }
+            _ => {
+                let mut b = self
+                    .agent
+                    .post(&req.url)
+                    .header("User-Agent", &self.user_agent);
+                for (k, v) in &req.headers {
+                    b = b.header(*k, v);
+                }
+                b.send(req.body.as_deref().unwrap_or(&[]))
+            }
+        };
+        match result {
+            Ok(mut resp) => {
+                let status = resp.status().as_u16();
+                let retry_after = resp
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .map(Duration::from_secs);
+                let body = resp
+                    .body_mut()
+                    .with_config()
+                    .limit(MAX_BODY)
+                    .read_to_string()
+                    .map_err(|e| classify(req.provider, e, true))?;
+                log::debug!("tuma: {} {} -> HTTP {}", req.op, req.method, status);
+                Ok(HttpResponse {
+                    status,
+                    body,
+                    retry_after,
+                })
+            }
+            Err(e) => {
+                let err = classify(req.provider, e, false);
+                log::debug!("tuma: {} {} failed: {}", req.op, req.method, err);
+                Err(err)
+            }
+        }
+    }
+}
+
+fn transient_status(status: u16) -> bool {
+    matches!(status, 429 | 500 | 502 | 503 | 504)
+}
+
+/// Maps a ureq error to tuma's, deciding whether the request may have reached the provider.
+/// Conservative: only failures that happen before any byte of the request is written count
+/// as not sent (see toolchain notes on ureq's error variants).
+fn classify(provider: Provider, e: ureq::Error, reading_body: bool) -> Error {
+    use ureq::Error as U;
+    let not_sent = !reading_body
+        && match &e {
+            U::Timeout(t) => matches!(t, ureq::Timeout::Resolve | ureq::Timeout::Connect),
+            U::Io(io) => matches!(
+                io.kind(),
+                ErrorKind::ConnectionRefused
+                    | ErrorKind::HostUnreachable
+                    | ErrorKind::NetworkUnreachable
+                    | ErrorKind::NetworkDown
+                    | ErrorKind::AddrNotAvailable
+            ),
+            U::HostNotFound
+            | U::BadUri(_)
+            | U::Http(_)
+            | U::RequireHttpsOnly(_)
+            | U::InvalidProxyUrl
+            | U::ConnectProxyFailed(_)
+            | U::TlsRequired => true,
+            _ => false,
+        };
+    let delivery = if not_sent {
+        Delivery::NotSent
+    } else {
+        Delivery::MaybeProcessed
+    };
+    match e {
+        U::Timeout(_) => Error::Timeout { provider, delivery },
+        other => Error::Network {
+            provider,
+            message: other.to_string(),
+            delivery,
+        },
+    }
+}

@@ -1,0 +1,329 @@
+//! Statum: SMS, airtime and account details (`https://api.statum.co.ke/api/v2/`).
+//!
+//! Authentication is HTTP Basic with the consumer key and secret. Every answer carries
+//! `status_code`, `description` and `request_id`; a `status_code` other than 200, or an HTTP
+//! status outside 2xx, becomes an [`Error`].
+
+mod webhook;
+
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+pub use webhook::{parse_airtime_result, parse_result, AirtimeResult, StatumResult};
+
+use crate::client::Client;
+use crate::config::StatumConfig;
+use crate::error::{ApiError, Error, Provider, Result};
+use crate::http::{HttpRequest, Safety};
+use crate::phone;
+use crate::validate;
+
+/// Smallest airtime top-up Statum accepts, in KES.
+pub const AIRTIME_MIN: u64 = 5;
+/// Largest airtime top-up Statum accepts, in KES.
+pub const AIRTIME_MAX: u64 = 10_000;
+/// Longest sender id: GSM's limit for alphanumeric senders.
+pub const SENDER_ID_MAX: usize = 11;
+/// Longest message accepted: six concatenated GSM segments (6 × 153).
+pub const MESSAGE_MAX: usize = 918;
+
+/// Statum's synchronous answer to SMS and airtime requests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatumResponse {
+    /// 200 on success.
+    pub status_code: u16,
+    /// Human-readable description.
+    pub description: String,
+    /// Statum's id of the request; the webhook carries it too.
+    pub request_id: String,
+}
+
+/// The answer to `account-details`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountDetails {
+    /// 200 on success.
+    pub status_code: u16,
+    /// Human-readable description.
+    pub description: String,
+    /// Statum's id of the request.
+    pub request_id: String,
+    /// The organisation and its wallet.
+    pub organization: Organization,
+}
+
+/// An organisation registered with Statum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Organization {
+    /// Organisation name.
+    pub name: String,
+    /// Wallet balance and contact details.
+    pub details: OrganizationDetails,
+    /// Service accounts (sender ids and the like).
+    #[serde(default)]
+    pub accounts: Vec<ServiceAccount>,
+}
+
+/// The wallet balance and contact details of an organisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationDetails {
+    /// Available wallet balance in KES.
+    #[serde(deserialize_with = "crate::json::de_f64")]
+    pub available_balance: f64,
+    /// Location.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// Website.
+    #[serde(default)]
+    pub website: Option<String>,
+    /// Office email.
+    #[serde(default)]
+    pub office_email: Option<String>,
+    /// Office mobile number.
+    #[serde(default)]
+    pub office_mobile: Option<String>,
+    /// The code to top up the wallet through M-Pesa.
+    #[serde(default)]
+    pub mpesa_account_top_up_code: Option<String>,
+}
+
+/// A service account of an organisation, e.g. an SMS sender id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceAccount {
+    /// Account name (for SMS, the sender id).
+    pub account: String,
+    /// Service: `sms`, `airtime`...
+    pub service_name: String,
+}
+
+/// Statum operations of a [`Client`].
+pub struct Statum<'a> {
+    pub(crate) client: &'a Client,
+}
+
+impl Statum<'_> {
+    /// Sends one SMS from a registered `sender_id` to `phone` (any accepted Kenyan form).
+    ///
+    /// Checked before sending: the sender id (1–11 characters), the phone, the message
+    /// (1–918 characters).
+    pub fn send_sms(&self, sender_id: &str, phone: &str, message: &str) -> Result<StatumResponse> {
+        let sender_id = validate::text("sender_id", sender_id, 1, SENDER_ID_MAX)?;
+        let phone = phone::parse_for("phone", phone)?;
+        let message = validate::text("message", message, 1, MESSAGE_MAX)?;
+        let config = self.config()?;
+        let body = json!({
+            "sender_id": sender_id,
+            "phone_number": phone.as_str(),
+            "message": message,
+        });
+        let value = self.call(config, "POST", "sms", Some(body), "statum.sms")?;
+        decode(value)
+    }
+
+    /// Tops up `phone` with `amount` KES of airtime (5 to 10 000). The result arrives later
+    /// on the webhook (see [`parse_airtime_result`]).
+    ///
+    /// Airtime moves money: a call that fails after it may have reached Statum is never
+    /// resent; the error says so ([`Error::outcome_unknown`]).
+    pub fn airtime(&self, phone: &str, amount: u64) -> Result<StatumResponse> {
+        let phone = phone::parse_for("phone", phone)?;
+        let amount = validate::amount("amount", amount, AIRTIME_MIN, AIRTIME_MAX)?;
+        let config = self.config()?;
+        let body = json!({
+            "phone_number": phone.as_str(),
+            "amount": amount.to_string(),
+        });
+        let value = self.call(config, "POST", "airtime", Some(body), "statum.airtime")?;
+        decode(value)
+    }
+
+    /// The organisation, its wallet balance and its service accounts.
+    pub fn account_details(&self) -> Result<AccountDetails> {
+        let config = self.config()?;
+        let value = self.call(
+            config,
+            "GET",
+            "account-details",
+            None,
+            "statum.account_details",
+        )?;
+        decode(value)
+    }
+
+    fn config(&self) -> Result<&StatumConfig> {
+        self.client
+            .inner
+            .config
+            .statum
+            .as_ref()
+            .ok_or_else(|| Error::config("statum", "Statum is not configured on this client"))
+    }
+
+    fn call(
+        &self,
+        config: &StatumConfig,
+        method: &'static str,
+        path: &str,
+        body: Option<Value>,
+        op: &str,
+    ) -> Result<Value> {
+        let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            config.consumer_key,
+            config.consumer_secret.expose()
+        ));
+        let safety = if method == "GET" {
+            Safety::Safe
+        } else {
+            Safety::OnceOnly
+        };
+        let req = HttpRequest {
+            provider: Provider::Statum,
+            method,
+            url: crate::json::join_url(&config.base_url, path),
+            headers: vec![
+                ("Authorization", format!("Basic {credentials}")),
+                ("Content-Type", "application/json".into()),
+                ("Accept", "application/json".into()),
+            ],
+            body: body.map(|b| b.to_string().into_bytes()),
+            safety,
+            op,
+        };
+        let resp = self.client.inner.transport.send(&req)?;
+        interpret(resp.status, &resp.body, resp.retry_after)
+    }
+}
+
+fn decode<T: for<'de> Deserialize<'de>>(value: Value) -> Result<T> {
+    let text = value.to_string();
+    serde_json::from_value(value).map_err(|e| {
+        Error::decode(
+            Provider::Statum,
+            200,
+            format!("unexpected shape: {}", crate::config::json_error(&e)),
+            &text,
+        )
+    })
+}
+
+/// Turns a Statum answer into its JSON value or the matching error.
+fn interpret(status: u16, body: &str, retry_after: Option<std::time::Duration>) -> Result<Value> {
+    let parsed: Option<Value> = serde_json::from_str(body).ok().filter(Value::is_object);
+    let Some(value) = parsed else {
+        if status == 401 || status == 403 {
+            return Err(Error::Authentication {
+                provider: Provider::Statum,
+                status,
+                message: "credentials refused".into(),
+            });
+        }
+        if status == 429 {
+            return Err(Error::RateLimited {
+                provider: Provider::Statum,
+                retry_after,
+                message: "too many requests".into(),
+            });
+        }
+        return Err(Error::decode(
+            Provider::Statum,
+            status,
+            "the answer is not a JSON object",
+            body,
+        ));
+    };
+    let code = value
+        .get("status_code")
+        .and_then(crate::json::as_code)
+        .and_then(|c| c.parse::<u16>().ok());
+    let description = value
+        .get("description")
+        .and_then(Value::as_str)
+        .or_else(|| value.get("error").and_then(Value::as_str))
+        .unwrap_or("")
+        .to_string();
+    let request_id = value
+        .get("request_id")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let effective = code.unwrap_or(status);
+    if (200..300).contains(&status) && effective == 200 {
+        return Ok(value);
+    }
+    match effective {
+        401 | 403 => Err(Error::Authentication {
+            provider: Provider::Statum,
+            status,
+            message: description,
+        }),
+        429 => Err(Error::RateLimited {
+            provider: Provider::Statum,
+            retry_after,
+            message: description,
+        }),
+        _ => {
+            let mut message = description;
+            if let Some(errors) = value.get("validation_errors").and_then(Value::as_object) {
+                let details: Vec<String> = errors
+                    .iter()
+                    .map(|(field, msgs)| {
+                        let text = match msgs {
+                            Value::Array(items) => items
+                                .iter()
+                                .map(|m| m.as_str().map_or_else(|| m.to_string(), str::to_string))
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        format!("{field}: {text}")
+                    })
+                    .collect();
+                if !details.is_empty() {
+                    message = format!("{message} ({})", details.join("; "));
+                }
+            }
+            Err(Error::Api(ApiError {
+                provider: Provider::Statum,
+                status,
+                code: Some(effective.to_string()),
+                message,
+                request_id,
+            }))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_status_codes_to_errors() {
+        let ok = r#"{"status_code":200,"description":"ok","request_id":"abc"}"#;
+        assert!(interpret(200, ok, None).is_ok());
+        let e = interpret(401, r#"{"status_code":401,"description":"bad"}"#, None).unwrap_err();
+        assert_eq!(e.kind(), "authentication");
+        let e = interpret(
+            422,
+            r#"{"status_code":422,"description":"Validation failed.","validation_errors":{"phone_number":["too short"]},"request_id":"r1"}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), Some("422"));
+        assert_eq!(e.request_id(), Some("r1"));
+        assert!(e.to_string().contains("phone_number: too short"));
+        let e = interpret(
+            200,
+            r#"{"status_code":402,"description":"Insufficient funds."}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), Some("402"));
+        let e = interpret(502, "<html>bad gateway</html>", None).unwrap_err();
+        assert_eq!(e.kind(), "decode");
+        assert!(e.outcome_unknown());
+        let e = interpret(429, "", Some(std::time::Duration::from_secs(2))).unwrap_err();
+        assert_eq!(e.retry_after(), Some(std::time::Duration::from_secs(2)));
+    }
+}
