@@ -81,6 +81,11 @@ pub(crate) fn parse_for(field: &str, input: &str) -> Result<Phone> {
             }
         }
     }
+    if digits.starts_with('0') && !digits.starts_with("00") && digits.len() != 10 {
+        return rule(
+            "must have 10 digits when it starts with 0 (e.g. 0712345678), or 9 digits after 254",
+        );
+    }
     let national = if let Some(rest) = digits.strip_prefix("000254") {
         rest
     } else if let Some(rest) = digits.strip_prefix("00254") {

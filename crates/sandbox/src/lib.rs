@@ -20,6 +20,7 @@ pub mod callbacks;
 pub mod daraja;
 pub mod faults;
 pub mod http;
+pub mod receiver;
 pub mod statum;
 pub mod umspay;
 
