@@ -87,8 +87,56 @@ pub fn verify_url_token(expected: &str, received: &str) -> bool {
     diff == 0
 }
 
+/// The addresses Safaricom sends Daraja callbacks from (published list, plus two that
+/// integrations also report). Callbacks are not signed: use this as one defence among
+/// others (a secret token in the URL, and a status query before shipping goods).
+pub const SAFARICOM_CALLBACK_IPS: &[&str] = &[
+    "196.201.214.200",
+    "196.201.214.206",
+    "196.201.213.114",
+    "196.201.214.207",
+    "196.201.214.208",
+    "196.201.213.44",
+    "196.201.212.127",
+    "196.201.212.138",
+    "196.201.212.129",
+    "196.201.212.136",
+    "196.201.212.74",
+    "196.201.212.69",
+    "196.201.212.128",
+    "196.201.212.132",
+];
+
+/// True when `ip` (e.g. the peer address of a callback request, or the first hop your
+/// proxy reports) is one of [`SAFARICOM_CALLBACK_IPS`]. IPv4-mapped IPv6 forms match too.
+pub fn is_safaricom_callback_ip(ip: &str) -> bool {
+    let ip = ip.trim();
+    let v4 = ip
+        .parse::<std::net::IpAddr>()
+        .ok()
+        .and_then(|addr| match addr {
+            std::net::IpAddr::V4(v4) => Some(v4),
+            std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped(),
+        });
+    match v4 {
+        Some(v4) => SAFARICOM_CALLBACK_IPS
+            .iter()
+            .any(|known| known.parse::<std::net::Ipv4Addr>().ok() == Some(v4)),
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn safaricom_ip_check() {
+        assert!(is_safaricom_callback_ip("196.201.214.200"));
+        assert!(is_safaricom_callback_ip("::ffff:196.201.212.69"));
+        assert!(!is_safaricom_callback_ip("196.201.214.201"));
+        assert!(!is_safaricom_callback_ip("127.0.0.1"));
+        assert!(!is_safaricom_callback_ip("not an ip"));
+    }
+
     use super::*;
 
     #[test]
