@@ -81,7 +81,10 @@ impl WebhookReceiver {
                             reply.len()
                         );
                         let mut w = &stream;
-                        if w.write_all(head.as_bytes()).and_then(|_| w.write_all(reply)).is_err() {
+                        if w.write_all(head.as_bytes())
+                            .and_then(|_| w.write_all(reply))
+                            .is_err()
+                        {
                             return;
                         }
                     }
@@ -123,7 +126,8 @@ impl WebhookReceiver {
         std::thread::sleep(wait);
         self.drain();
         let mut kept = self.set_aside.borrow_mut();
-        let (mine, rest): (Vec<_>, Vec<_>) = kept.drain(..).partition(|d| d.path.starts_with(prefix));
+        let (mine, rest): (Vec<_>, Vec<_>) =
+            kept.drain(..).partition(|d| d.path.starts_with(prefix));
         *kept = rest;
         mine
     }

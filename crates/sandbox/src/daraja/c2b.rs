@@ -1,0 +1,268 @@
+//! C2B: URL registration and simulated customer payments with validation and confirmation.
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::{
+    error, invalid, money, receipt, request_id, time, Body, C2bRegistration, Daraja, Pending,
+    Result, State, Stats, Txn, C2B_PHONE_NO_NAMES,
+};
+use crate::callbacks::CallbackSender;
+use crate::http::Response;
+use crate::Shared;
+
+/// Words Daraja refuses in C2B URLs, in any letter case.
+const FORBIDDEN_URL_WORDS: &[&str] = &[
+    "m-pesa",
+    "mpesa",
+    "safaricom",
+    "exe",
+    "exec",
+    "cmd",
+    "sql",
+    "query",
+    "ngrok",
+    "mockbin",
+    "requestbin",
+];
+
+fn c2b_url(b: &Body, field: &str) -> Result<String> {
+    let url = b.url(field)?;
+    let lower = url.to_ascii_lowercase();
+    if FORBIDDEN_URL_WORDS.iter().any(|w| lower.contains(w)) {
+        return Err(invalid(field));
+    }
+    Ok(url)
+}
+
+/// `POST /mpesa/c2b/v{1,2}/registerurl`.
+pub(super) fn register(d: &Daraja, b: &Body, version: u8) -> Result<Response> {
+    let shortcode = b.digits("ShortCode", 5, 7)?;
+    let response_type = b.one_of("ResponseType", &["Completed", "Cancelled"])?;
+    let confirmation_url = c2b_url(b, "ConfirmationURL")?;
+    let validation_url = c2b_url(b, "ValidationURL")?;
+    d.state.lock().unwrap().registrations.insert(
+        shortcode,
+        C2bRegistration {
+            version,
+            response_type,
+            confirmation_url,
+            validation_url,
+        },
+    );
+    Ok(Response::json(
+        200,
+        &json!({
+            "OriginatorCoversationID": request_id(),
+            "ResponseCode": "0",
+            "ResponseDescription": "Success",
+        }),
+    ))
+}
+
+/// How `MSISDN` appears in validation/confirmation requests for a registration version.
+fn hidden_msisdn(version: u8, msisdn: &str) -> String {
+    if version == 1 {
+        Sha256::digest(msisdn.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    } else {
+        format!("{} ***** {}", &msisdn[..4], &msisdn[msisdn.len() - 3..])
+    }
+}
+
+/// `POST /mpesa/c2b/v{1,2}/simulate`.
+pub(super) fn simulate(d: &Daraja, shared: &Shared, b: &Body, _version: u8) -> Result<Response> {
+    if d.settings.production_like {
+        return Err(error(
+            404,
+            "404.001.01",
+            "Invalid API call as no apiproduct match found",
+        ));
+    }
+    let shortcode = b.digits("ShortCode", 5, 7)?;
+    let command = b.one_of(
+        "CommandID",
+        &["CustomerPayBillOnline", "CustomerBuyGoodsOnline"],
+    )?;
+    let amount = b.amount("Amount", 1, 250_000, true)?;
+    let msisdn = b.phone("Msisdn")?;
+    let bill_ref = match b.get("BillRefNumber") {
+        None if command == "CustomerBuyGoodsOnline" => String::new(),
+        Some(Value::String(s)) if s.chars().count() <= 20 => s.clone(),
+        _ => return Err(invalid("BillRefNumber")),
+    };
+
+    let trans_id = receipt();
+    let registration = d.c2b_registration(&shortcode);
+    let (first, middle, last) = if msisdn == C2B_PHONE_NO_NAMES {
+        ("", "", "")
+    } else {
+        ("John", "", "Doe")
+    };
+    let request = json!({
+        "TransactionType": if command == "CustomerPayBillOnline" { "Pay Bill" } else { "Buy Goods" },
+        "TransID": trans_id,
+        "TransTime": time::eat_now().compact(),
+        "TransAmount": format!("{amount}.00"),
+        "BusinessShortCode": shortcode,
+        "BillRefNumber": bill_ref,
+        "InvoiceNumber": "",
+        "OrgAccountBalance": "",
+        "ThirdPartyTransID": "",
+        "MSISDN": hidden_msisdn(registration.as_ref().map_or(2, |r| r.version), &msisdn),
+        "FirstName": first,
+        "MiddleName": middle,
+        "LastName": last,
+    });
+    d.stats.c2b_simulations.fetch_add(1, Ordering::SeqCst);
+    shared.record_payment(
+        "daraja",
+        "c2b_simulate",
+        format!("{msisdn}:{amount}:{bill_ref}:{trans_id}"),
+    );
+    let job = Job {
+        agent: d.agent.clone(),
+        callbacks: shared.callbacks.clone(),
+        state: d.state.clone(),
+        stats: d.stats.clone(),
+        pending: d.pending.clone(),
+        registration,
+        validate: d.settings.external_validation,
+        delay: d.settings.callback_delay,
+        retries: d.settings.callback_retries,
+        retry_gap: d.settings.callback_retry_gap,
+        request,
+        trans_id,
+        amount_cents: amount * 100,
+        msisdn,
+        shortcode,
+    };
+    d.pending.start();
+    thread::spawn(move || job.run());
+    Ok(Response::json(
+        200,
+        &json!({
+            "OriginatorCoversationID": request_id(),
+            "ResponseCode": "0",
+            "ResponseDescription": "Accept the service request successfully.",
+        }),
+    ))
+}
+
+/// One simulated payment's background round trip.
+struct Job {
+    agent: ureq::Agent,
+    callbacks: CallbackSender,
+    state: Arc<Mutex<State>>,
+    stats: Arc<Stats>,
+    pending: Arc<Pending>,
+    registration: Option<C2bRegistration>,
+    validate: bool,
+    delay: Duration,
+    retries: u32,
+    retry_gap: Duration,
+    request: Value,
+    trans_id: String,
+    amount_cents: i64,
+    msisdn: String,
+    shortcode: String,
+}
+
+/// What the merchant's validation endpoint said.
+enum Verdict {
+    Accepted(Option<String>),
+    Rejected,
+    NoAnswer,
+}
+
+impl Job {
+    fn run(mut self) {
+        thread::sleep(self.delay);
+        let completed = match &self.registration {
+            Some(reg) if self.validate => match self.ask_validation(&reg.validation_url) {
+                Verdict::Accepted(third_party) => {
+                    if let Some(t) = third_party {
+                        self.request["ThirdPartyTransID"] = Value::String(t);
+                    }
+                    true
+                }
+                Verdict::Rejected => false,
+                Verdict::NoAnswer => reg.response_type == "Completed",
+            },
+            _ => true,
+        };
+        if completed {
+            let balance = {
+                let mut st = self.state.lock().unwrap();
+                st.working_cents += self.amount_cents;
+                st.txns.insert(
+                    self.trans_id.clone(),
+                    Txn {
+                        kind: "c2b",
+                        amount_cents: self.amount_cents,
+                        debit_party: self.msisdn.clone(),
+                        credit_party: self.shortcode.clone(),
+                        originator_id: self.trans_id.clone(),
+                        conversation_id: self.trans_id.clone(),
+                        time: time::eat_now().compact(),
+                        reversed: false,
+                    },
+                );
+                st.working_cents
+            };
+            if let Some(reg) = &self.registration {
+                self.request["OrgAccountBalance"] = Value::String(money(balance));
+                self.stats.c2b_confirmations.fetch_add(1, Ordering::SeqCst);
+                self.callbacks.post_later(
+                    reg.confirmation_url.clone(),
+                    self.request.clone(),
+                    Duration::ZERO,
+                    self.retries,
+                    self.retry_gap,
+                );
+            }
+        }
+        self.pending.finish();
+    }
+
+    fn ask_validation(&self, url: &str) -> Verdict {
+        self.stats.c2b_validations.fetch_add(1, Ordering::SeqCst);
+        let payload = serde_json::to_vec(&self.request).unwrap_or_default();
+        let answer = self
+            .agent
+            .post(url)
+            .header("Content-Type", "application/json")
+            .send(&payload[..]);
+        let Ok(mut resp) = answer else {
+            return Verdict::NoAnswer;
+        };
+        if !resp.status().is_success() {
+            return Verdict::NoAnswer;
+        }
+        let Ok(reply) = resp.body_mut().read_json::<Value>() else {
+            return Verdict::NoAnswer;
+        };
+        let accepted = match reply.get("ResultCode") {
+            Some(Value::String(s)) => s.trim() == "0",
+            Some(Value::Number(n)) => n.as_f64() == Some(0.0),
+            _ => return Verdict::NoAnswer,
+        };
+        if accepted {
+            let third = reply
+                .get("ThirdPartyTransID")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string);
+            Verdict::Accepted(third)
+        } else {
+            Verdict::Rejected
+        }
+    }
+}
