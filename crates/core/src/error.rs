@@ -123,6 +123,11 @@ pub enum Error {
         /// The start of the body (at most 200 characters; secrets are never echoed here).
         excerpt: String,
     },
+    /// The shared state store (Redis) failed or did not answer in time.
+    Store {
+        /// What failed (never the URL or its password).
+        message: String,
+    },
     /// A callback or webhook body that is not what the provider sends.
     InvalidCallback {
         /// The provider whose callback was expected.
@@ -173,7 +178,7 @@ impl Error {
 
     /// A stable, lower-case name of the variant: `invalid_input`, `config`,
     /// `authentication`, `api`, `rate_limited`, `network`, `timeout`, `decode`,
-    /// `invalid_callback`. Bindings use it to pick their exception class.
+    /// `invalid_callback`, `store`. Bindings use it to pick their exception class.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::InvalidInput { .. } => "invalid_input",
@@ -185,13 +190,14 @@ impl Error {
             Error::Timeout { .. } => "timeout",
             Error::Decode { .. } => "decode",
             Error::InvalidCallback { .. } => "invalid_callback",
+            Error::Store { .. } => "store",
         }
     }
 
     /// The provider involved, if any.
     pub fn provider(&self) -> Option<Provider> {
         match self {
-            Error::InvalidInput { .. } | Error::Config { .. } => None,
+            Error::InvalidInput { .. } | Error::Config { .. } | Error::Store { .. } => None,
             Error::Authentication { provider, .. }
             | Error::RateLimited { provider, .. }
             | Error::Network { provider, .. }
@@ -312,6 +318,7 @@ impl fmt::Display for Error {
             Error::InvalidCallback { provider, message } => {
                 write!(f, "invalid {provider} callback: {message}")
             }
+            Error::Store { message } => write!(f, "shared state store: {message}"),
         }
     }
 }

@@ -30,6 +30,7 @@ pub mod ops;
 pub mod phone;
 mod secret;
 pub mod statum;
+pub mod store;
 pub mod umspay;
 mod validate;
 pub mod webhook;

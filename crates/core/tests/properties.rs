@@ -63,8 +63,10 @@ fn json_value(depth: u32) -> impl Strategy<Value = serde_json::Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(|n| Value::from(n)),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
         prop_oneof![
             Just("0".to_string()),
             Just("200".to_string()),
@@ -74,12 +76,30 @@ fn json_value(depth: u32) -> impl Strategy<Value = serde_json::Value> {
         .prop_map(Value::String),
     ];
     let keys = prop_oneof![
-        Just("Body"), Just("stkCallback"), Just("ResultCode"), Just("ResultDesc"),
-        Just("CallbackMetadata"), Just("Item"), Just("Name"), Just("Value"), Just("Result"),
-        Just("ResultParameters"), Just("ResultParameter"), Just("Key"), Just("request_id"),
-        Just("result_code"), Just("charge"), Just("account_balance"), Just("ResponseCode"),
-        Just("TransactionID"), Just("event"), Just("TransID"), Just("TransAmount"),
-        Just("CheckoutRequestID"), Just("MerchantRequestID"), Just("OriginatorConversationID"),
+        Just("Body"),
+        Just("stkCallback"),
+        Just("ResultCode"),
+        Just("ResultDesc"),
+        Just("CallbackMetadata"),
+        Just("Item"),
+        Just("Name"),
+        Just("Value"),
+        Just("Result"),
+        Just("ResultParameters"),
+        Just("ResultParameter"),
+        Just("Key"),
+        Just("request_id"),
+        Just("result_code"),
+        Just("charge"),
+        Just("account_balance"),
+        Just("ResponseCode"),
+        Just("TransactionID"),
+        Just("event"),
+        Just("TransID"),
+        Just("TransAmount"),
+        Just("CheckoutRequestID"),
+        Just("MerchantRequestID"),
+        Just("OriginatorConversationID"),
     ];
     leaf.prop_recursive(depth, 48, 6, move |inner| {
         prop_oneof![

@@ -56,7 +56,7 @@ fn sms_airtime_and_account_details_succeed() {
     let spent = before.organization.details.available_balance
         - after.organization.details.available_balance;
     // Airtime costs 100 minus the 3% discount; the SMS costs a little on top.
-    assert!(spent >= 97.0 && spent < 100.0, "spent {spent}");
+    assert!((97.0..100.0).contains(&spent), "spent {spent}");
     assert_eq!(sandbox.requests_to("/statum/api/v2/airtime"), 1);
 }
 

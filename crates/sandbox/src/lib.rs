@@ -21,6 +21,7 @@ pub mod daraja;
 pub mod faults;
 pub mod http;
 pub mod receiver;
+pub mod redis_server;
 pub mod statum;
 pub mod umspay;
 

@@ -1,0 +1,188 @@
+//! Where a client keeps state that must be shared: Daraja tokens, UMS Pay rate limits and
+//! callback de-duplication.
+//!
+//! Two implementations: [`MemoryStore`] (the default: shared by every client of the
+//! process) and [`RedisStore`] (shared by every process that points at the same Redis:
+//! PHP-FPM and gunicorn workers, Node cluster, several servers).
+//!
+//! What happens when Redis is unavailable or slow (every call is bounded by the store's
+//! timeout, 250 ms by default):
+//!
+//! | use | behaviour |
+//! |---|---|
+//! | Daraja token | availability first: fall back to the client's own cache and fetch, log a warning |
+//! | UMS Pay rate and daily quota | fall back to the process-local limiter, log a warning |
+//! | callback de-duplication | a typed error: the caller must not ship goods on a guess |
+//!
+//! No credential secret is ever written to the store and key names carry only public
+//! material (provider, base URL, consumer key or account email). Tokens *are* stored: the
+//! Redis must be private to your deployment.
+
+mod memory;
+#[cfg(feature = "redis-store")]
+mod redis_store;
+
+use std::fmt::Debug;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub use memory::MemoryStore;
+#[cfg(feature = "redis-store")]
+pub use redis_store::RedisStore;
+
+use crate::error::{Error, Result};
+
+/// A cached access token and when it stops being usable (Unix milliseconds).
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredToken {
+    /// The token itself.
+    pub token: crate::Secret,
+    /// Unix time in milliseconds after which it must not be used.
+    pub expires_at_ms: u64,
+}
+
+impl Debug for StoredToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredToken")
+            .field("token", &"<redacted>")
+            .field("expires_at_ms", &self.expires_at_ms)
+            .finish()
+    }
+}
+
+/// Shared state operations. Every method is atomic with respect to every other user of the
+/// same store.
+pub trait StateStore: Send + Sync + Debug {
+    /// The token stored under `key`, if any and not expired.
+    fn get_token(&self, key: &str) -> Result<Option<StoredToken>>;
+    /// Stores a token until its expiry.
+    fn put_token(&self, key: &str, token: &StoredToken) -> Result<()>;
+    /// Removes the token under `key` only if it is still `rejected` (so a fresher token
+    /// stored by another worker survives).
+    fn drop_token_if(&self, key: &str, rejected: &str) -> Result<()>;
+    /// Takes the lock `key` for at most `ttl` if nobody holds it; returns the holder id to
+    /// release it with.
+    fn try_lock(&self, key: &str, ttl: Duration) -> Result<Option<String>>;
+    /// Releases a lock taken with [`StateStore::try_lock`] (only if still held by `holder`).
+    fn unlock(&self, key: &str, holder: &str) -> Result<()>;
+    /// Asks for one request slot under `key`, at most `limit` per `window`. Returns zero
+    /// when granted (and counts it), otherwise how long to wait before asking again.
+    fn acquire_slot(&self, key: &str, limit: u32, window: Duration) -> Result<Duration>;
+    /// Counts one request against today's quota (East Africa Time days) and returns the
+    /// count including this one; a caller over its quota must not send.
+    fn count_today(&self, key: &str) -> Result<u64>;
+    /// True the first time `id` is seen within `ttl`, atomically across every user.
+    fn first_time(&self, id: &str, ttl: Duration) -> Result<bool>;
+}
+
+/// Configuration of the shared store (`Config::store`; `TUMA_STORE_URL`).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    /// `memory` (the default), or a `redis://` / `rediss://` URL
+    /// (`redis://:password@host:6379/0`; the password is never printed).
+    pub url: crate::Secret,
+    /// Prefix of every key, to share one Redis between applications. Default `tuma:`.
+    #[serde(default = "default_prefix")]
+    pub key_prefix: String,
+    /// Bound on every store call, in milliseconds. Default 250.
+    #[serde(default = "default_timeout")]
+    pub timeout_ms: u64,
+    /// How long callback ids are remembered, in seconds. Default 7 days.
+    #[serde(default = "default_dedup_ttl")]
+    pub dedup_ttl_secs: u64,
+}
+
+fn default_prefix() -> String {
+    "tuma:".into()
+}
+fn default_timeout() -> u64 {
+    250
+}
+fn default_dedup_ttl() -> u64 {
+    7 * 24 * 3600
+}
+
+impl StoreConfig {
+    /// A store at `url` with default prefix and timeout.
+    pub fn new(url: impl Into<String>) -> Self {
+        StoreConfig {
+            url: crate::Secret::new(url),
+            key_prefix: default_prefix(),
+            timeout_ms: default_timeout(),
+            dedup_ttl_secs: default_dedup_ttl(),
+        }
+    }
+
+    pub(crate) fn validate(&self) -> Result<()> {
+        let u = self.url.expose();
+        if !(u == "memory" || u.starts_with("redis://") || u.starts_with("rediss://")) {
+            return Err(Error::config(
+                "store.url",
+                "must be `memory` or a redis:// or rediss:// URL",
+            ));
+        }
+        if self.timeout_ms == 0 {
+            return Err(Error::config("store.timeout_ms", "must be greater than 0"));
+        }
+        #[cfg(not(feature = "redis-store"))]
+        if u != "memory" {
+            return Err(Error::config(
+                "store.url",
+                "this build of tuma has no Redis support (feature `redis-store`)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Opens the store (Redis connects lazily, on first use).
+    pub fn open(&self) -> Result<std::sync::Arc<dyn StateStore>> {
+        self.validate()?;
+        if self.url.expose() == "memory" {
+            return Ok(MemoryStore::global());
+        }
+        #[cfg(feature = "redis-store")]
+        {
+            Ok(std::sync::Arc::new(RedisStore::open(self)?))
+        }
+        #[cfg(not(feature = "redis-store"))]
+        unreachable!("validate refuses redis URLs without the feature")
+    }
+}
+
+/// Unix time in milliseconds.
+pub(crate) fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Today's day number in East Africa Time (UTC+3) and the seconds left in it.
+pub(crate) fn eat_day() -> (u64, u64) {
+    let secs = now_ms() / 1000 + 3 * 3600;
+    (secs / 86_400, 86_400 - secs % 86_400)
+}
+
+#[allow(dead_code)] // used by the process-wide registry
+/// A short, stable, non-reversible name for key material: hex SHA-256, first 24 chars.
+pub(crate) fn fingerprint(parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_be_bytes());
+        h.update(p.as_bytes());
+    }
+    h.finalize()
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A random holder id for locks.
+pub(crate) fn holder_id() -> String {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    (0..16)
+        .map(|_| char::from(b"0123456789abcdef"[rng.gen_range(0..16)]))
+        .collect()
+}

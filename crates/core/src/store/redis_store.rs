@@ -1,0 +1,257 @@
+//! The Redis store: state shared by every process pointed at the same Redis.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use redis::{Connection, Script};
+
+use super::{eat_day, holder_id, now_ms, StateStore, StoreConfig, StoredToken};
+use crate::error::{Error, Result};
+
+/// After a failure, calls fail fast for this long instead of each waiting for a connect.
+const COOL_DOWN: Duration = Duration::from_millis(500);
+
+/// A store on Redis (`redis://` or `rediss://`), one connection guarded by a mutex,
+/// reconnected on demand. Every call is bounded by the configured timeout.
+pub struct RedisStore {
+    client: redis::Client,
+    prefix: String,
+    timeout: Duration,
+    conn: Mutex<Slot>,
+    compare_and_delete: Script,
+    sliding_window: Script,
+}
+
+struct Slot {
+    connection: Option<Connection>,
+    down_until: Option<Instant>,
+}
+
+impl std::fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisStore")
+            .field("prefix", &self.prefix)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+fn store_error(what: &str, e: &redis::RedisError) -> Error {
+    let reason = if e.is_timeout() {
+        "timed out".to_string()
+    } else if e.is_connection_refusal() {
+        "connection refused".to_string()
+    } else {
+        // The category only: redis errors may quote the URL.
+        format!("{:?}", e.kind())
+    };
+    Error::Store {
+        message: format!("{what}: {reason}"),
+    }
+}
+
+impl RedisStore {
+    /// Prepares a store; the connection opens on first use.
+    pub fn open(config: &StoreConfig) -> Result<RedisStore> {
+        let client = redis::Client::open(config.url.expose()).map_err(|e| Error::Config {
+            field: "store.url".into(),
+            rule: format!("is not a usable Redis URL ({:?})", e.kind()),
+        })?;
+        Ok(RedisStore {
+            client,
+            prefix: config.key_prefix.clone(),
+            timeout: Duration::from_millis(config.timeout_ms),
+            conn: Mutex::new(Slot {
+                connection: None,
+                down_until: None,
+            }),
+            compare_and_delete: Script::new(
+                "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+            ),
+            // A sliding-window log: members are unique request ids scored by time (ms,
+            // Redis' own clock, so every worker agrees).
+            sliding_window: Script::new(
+                r#"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local n = redis.call('ZCARD', KEYS[1])
+if n < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window + 1000)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+local wait = tonumber(oldest[2]) + window - now
+if wait < 1 then wait = 1 end
+return wait
+"#,
+            ),
+        })
+    }
+
+    fn key(&self, kind: &str, name: &str) -> String {
+        format!("{}{kind}:{name}", self.prefix)
+    }
+
+    /// Runs `f` on the connection, connecting first if needed.
+    fn with<T>(
+        &self,
+        what: &str,
+        f: impl FnOnce(&mut Connection) -> redis::RedisResult<T>,
+    ) -> Result<T> {
+        let mut slot = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(until) = slot.down_until {
+            if Instant::now() < until {
+                return Err(Error::Store {
+                    message: format!("{what}: unavailable (recent failure)"),
+                });
+            }
+        }
+        if slot.connection.is_none() {
+            let connected = self
+                .client
+                .get_connection_with_timeout(self.timeout)
+                .and_then(|c| {
+                    c.set_read_timeout(Some(self.timeout))?;
+                    c.set_write_timeout(Some(self.timeout))?;
+                    Ok(c)
+                });
+            match connected {
+                Ok(c) => slot.connection = Some(c),
+                Err(e) => {
+                    slot.down_until = Some(Instant::now() + COOL_DOWN);
+                    log::warn!("tuma: Redis store unavailable ({what})");
+                    return Err(store_error(what, &e));
+                }
+            }
+        }
+        let con = slot.connection.as_mut().expect("connected above");
+        match f(con) {
+            Ok(v) => {
+                slot.down_until = None;
+                Ok(v)
+            }
+            Err(e) => {
+                // The connection may hold a late reply: start afresh next time.
+                slot.connection = None;
+                if e.is_timeout() || e.is_io_error() || e.is_connection_dropped() {
+                    slot.down_until = Some(Instant::now() + COOL_DOWN);
+                }
+                log::warn!("tuma: Redis store call failed ({what})");
+                Err(store_error(what, &e))
+            }
+        }
+    }
+}
+
+impl StateStore for RedisStore {
+    fn get_token(&self, key: &str) -> Result<Option<StoredToken>> {
+        let k = self.key("token", key);
+        let raw: Option<String> =
+            self.with("read token", |c| redis::cmd("GET").arg(&k).query(c))?;
+        Ok(raw.and_then(|v| {
+            let (expiry, token) = v.split_once('|')?;
+            let expires_at_ms = expiry.parse().ok()?;
+            (expires_at_ms > now_ms()).then(|| StoredToken {
+                token: token.into(),
+                expires_at_ms,
+            })
+        }))
+    }
+
+    fn put_token(&self, key: &str, token: &StoredToken) -> Result<()> {
+        let ttl = token.expires_at_ms.saturating_sub(now_ms()).max(1);
+        let k = self.key("token", key);
+        let v = format!("{}|{}", token.expires_at_ms, token.token.expose());
+        self.with("store token", |c| {
+            redis::cmd("SET")
+                .arg(&k)
+                .arg(&v)
+                .arg("PX")
+                .arg(ttl)
+                .query::<()>(c)
+        })
+    }
+
+    fn drop_token_if(&self, key: &str, rejected: &str) -> Result<()> {
+        let k = self.key("token", key);
+        let current = self.get_token(key)?;
+        if let Some(t) = current.filter(|t| t.token.expose() == rejected) {
+            let v = format!("{}|{}", t.expires_at_ms, t.token.expose());
+            self.with("drop token", |c| {
+                self.compare_and_delete.key(&k).arg(&v).invoke::<i64>(c)
+            })?;
+        }
+        Ok(())
+    }
+
+    fn try_lock(&self, key: &str, ttl: Duration) -> Result<Option<String>> {
+        let k = self.key("lock", key);
+        let id = holder_id();
+        let ok: Option<String> = self.with("take lock", |c| {
+            redis::cmd("SET")
+                .arg(&k)
+                .arg(&id)
+                .arg("NX")
+                .arg("PX")
+                .arg(ttl.as_millis().max(1) as u64)
+                .query(c)
+        })?;
+        Ok(ok.map(|_| id))
+    }
+
+    fn unlock(&self, key: &str, holder: &str) -> Result<()> {
+        let k = self.key("lock", key);
+        self.with("release lock", |c| {
+            self.compare_and_delete.key(&k).arg(holder).invoke::<i64>(c)
+        })
+        .map(|_| ())
+    }
+
+    fn acquire_slot(&self, key: &str, limit: u32, window: Duration) -> Result<Duration> {
+        let k = self.key("rate", key);
+        let member = holder_id();
+        let wait: i64 = self.with("rate limit", |c| {
+            self.sliding_window
+                .key(&k)
+                .arg(limit.max(1))
+                .arg(window.as_millis() as u64)
+                .arg(&member)
+                .invoke(c)
+        })?;
+        Ok(Duration::from_millis(wait.max(0) as u64))
+    }
+
+    fn count_today(&self, key: &str) -> Result<u64> {
+        let (day, left) = eat_day();
+        let k = self.key("day", &format!("{key}:{day}"));
+        let (count,): (u64,) = self.with("daily quota", |c| {
+            redis::pipe()
+                .atomic()
+                .cmd("INCR")
+                .arg(&k)
+                .cmd("EXPIRE")
+                .arg(&k)
+                .arg(left + 3600)
+                .ignore()
+                .query(c)
+        })?;
+        Ok(count)
+    }
+
+    fn first_time(&self, id: &str, ttl: Duration) -> Result<bool> {
+        let k = self.key("seen", id);
+        let ok: Option<String> = self.with("callback de-duplication", |c| {
+            redis::cmd("SET")
+                .arg(&k)
+                .arg(1)
+                .arg("NX")
+                .arg("PX")
+                .arg(ttl.as_millis().max(1) as u64)
+                .query(c)
+        })?;
+        Ok(ok.is_some())
+    }
+}
