@@ -14,9 +14,17 @@ TARGET_DIR := $(ROOT)/target
 
 TEST_TARGETS := test-rust
 
+# Debian packages the tests need, installed once (CI machines start clean).
+APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
+APT_UPDATED := $(TARGET_DIR)/.apt-updated
+$(APT_UPDATED):
+	mkdir -p $(TARGET_DIR)
+	DEBIAN_FRONTEND=noninteractive apt-get update -q
+	touch $@
+
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: demo test lint fmt-check clippy doc test-rust build
+.PHONY: demo test lint fmt-check clippy doc test-rust build deps-redis
 
 demo:
 	$(CARGO) run -q -p tuma-cli -- demo
@@ -38,5 +46,8 @@ clippy:
 doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps -q
 
-test-rust:
+deps-redis:
+	@command -v redis-server >/dev/null || { $(MAKE) -s $(APT_UPDATED) && $(APT_INSTALL) redis-server; }
+
+test-rust: deps-redis
 	$(CARGO) test --workspace -q
