@@ -27,6 +27,35 @@ pub enum Fault {
     Trickle(Duration),
 }
 
+/// Request header that injects a fault into that one request, e.g.
+/// `X-Sandbox-Fault: status=503;retry_after=2`. Values: `status=N[;retry_after=S]`,
+/// `html`, `truncated`, `close_after`, `latency=MS`, `trickle=MS`.
+pub const FAULT_HEADER: &str = "x-sandbox-fault";
+
+impl Fault {
+    /// Parses the value of [`FAULT_HEADER`].
+    pub fn parse(spec: &str) -> Option<Fault> {
+        let mut parts = spec.split(';').map(str::trim);
+        let head = parts.next()?;
+        let (name, value) = head.split_once('=').unwrap_or((head, ""));
+        let ms = |v: &str| v.parse::<u64>().ok().map(Duration::from_millis);
+        Some(match name {
+            "status" => Fault::Status {
+                status: value.parse().ok()?,
+                retry_after: parts
+                    .find_map(|p| p.strip_prefix("retry_after="))
+                    .and_then(|v| v.parse().ok()),
+            },
+            "html" => Fault::HtmlPage,
+            "truncated" => Fault::TruncatedJson,
+            "close_after" => Fault::CloseAfterProcessing,
+            "latency" => Fault::Latency(ms(value)?),
+            "trickle" => Fault::Trickle(ms(value)?),
+            _ => return None,
+        })
+    }
+}
+
 /// A fault applied to the next `times` requests whose path contains `path_contains`
 /// (empty matches everything).
 #[derive(Debug, Clone)]
@@ -129,5 +158,39 @@ impl Fault {
             Fault::Trickle(d) => response.with_delivery(Delivery::Trickle(*d)),
             _ => response,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_header_specs() {
+        assert_eq!(
+            Fault::parse("status=503;retry_after=2"),
+            Some(Fault::Status {
+                status: 503,
+                retry_after: Some(2)
+            })
+        );
+        assert_eq!(
+            Fault::parse("status=429"),
+            Some(Fault::Status {
+                status: 429,
+                retry_after: None
+            })
+        );
+        assert_eq!(Fault::parse("html"), Some(Fault::HtmlPage));
+        assert_eq!(
+            Fault::parse("latency=150"),
+            Some(Fault::Latency(Duration::from_millis(150)))
+        );
+        assert_eq!(
+            Fault::parse("close_after"),
+            Some(Fault::CloseAfterProcessing)
+        );
+        assert_eq!(Fault::parse("nonsense"), None);
+        assert_eq!(Fault::parse("status=abc"), None);
     }
 }

@@ -214,7 +214,10 @@ fn route(
         .entry(req.path.clone())
         .or_insert(0) += 1;
 
-    let fault = shared.faults.take_for(&req.path);
+    let fault = req
+        .header(faults::FAULT_HEADER)
+        .and_then(Fault::parse)
+        .or_else(|| shared.faults.take_for(&req.path));
     if let Some(early) = fault.as_ref().and_then(|f| f.answer_before_processing()) {
         return early;
     }
