@@ -44,7 +44,6 @@ pub(crate) fn text<'a>(field: &str, value: &'a str, min: usize, max: usize) -> R
 }
 
 /// An http(s) URL the provider will call back; https only unless `allow_http`.
-#[allow(dead_code)] // used by the Daraja module
 pub(crate) fn callback_url(field: &str, value: &str, allow_http: bool) -> Result<()> {
     let v = value.trim();
     let rest = if let Some(r) = v.strip_prefix("https://") {

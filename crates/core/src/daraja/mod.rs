@@ -1,68 +1,402 @@
-//! Safaricom Daraja (M-Pesa). Placeholder: filled in by the Daraja work.
+//! Safaricom Daraja (M-Pesa): M-Pesa Express (STK push), C2B, B2C, B2B, transaction
+//! status, account balance, reversal and Dynamic QR, plus every callback they produce.
+//!
+//! Start with [`crate::Client::daraja`]. The OAuth token is fetched once per client,
+//! shared by all threads and refreshed before it expires; a token the provider refuses is
+//! dropped and the call is sent once more with a fresh one (safe: the provider refused the
+//! request unprocessed). Every input is checked before any request is sent. A money-moving
+//! call (STK push, C2B simulate, B2C, B2B, reversal) is never resent once it may have
+//! reached Safaricom: [`crate::Error::outcome_unknown`] then says to check the status.
+//!
+//! ```no_run
+//! use tuma::daraja::{DarajaConfig, Environment, StkPushRequest};
+//! use tuma::{Client, Config};
+//!
+//! let mut daraja = DarajaConfig::new("key", "secret", Environment::Sandbox, "174379");
+//! daraja.passkey = Some("passkey".into());
+//! daraja.callback_url = Some("https://shop.example/mpesa/stk".into());
+//! let client = Client::new(Config { daraja: Some(daraja), ..Config::default() })?;
+//! let sent = client
+//!     .daraja()
+//!     .stk_push(&StkPushRequest::new("0708 374 149", 10, "INV-001"))?;
+//! println!("waiting for {}", sent.checkout_request_id);
+//! # Ok::<(), tuma::Error>(())
+//! ```
 
-use serde::Deserialize;
+mod b2b;
+mod b2c;
+mod balance;
+mod c2b;
+mod codes;
+mod config;
+mod credential;
+pub(crate) mod ops;
+mod qr;
+mod results;
+mod reversal;
+mod status;
+mod stk;
+mod time;
+mod token;
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub use b2b::{B2bCommand, B2bRequest};
+pub use b2c::{B2cCommand, B2cRequest, B2cResponse};
+pub use balance::AccountBalanceRequest;
+pub use c2b::{
+    c2b_accept, c2b_confirmation_ack, c2b_reject, parse_c2b_confirmation, parse_c2b_validation,
+    C2bCommand, C2bPayment, C2bRegisterRequest, C2bRegisterResponse, C2bRejection, C2bResponseType,
+    C2bSimulateRequest,
+};
+pub use codes::{result_meaning, result_outcome, stk_meaning, stk_outcome, Outcome};
+pub use config::{DarajaConfig, Environment, PRODUCTION_URL, SANDBOX_URL};
+pub use credential::{
+    default_certificate, security_credential, security_credential_with,
+    LEGACY_SANDBOX_CERTIFICATE_PEM, PRODUCTION_CERTIFICATE_PEM, SANDBOX_CERTIFICATE_PEM,
+};
+pub use qr::{DynamicQr, DynamicQrRequest, QrTrxCode};
+pub use results::{
+    parse_queue_timeout, parse_result, parse_stk_callback, B2bResult, B2cResult, BalanceAccount,
+    BalanceResult, QueueTimeout, ResultCallback, ResultDetails, ResultParameter, ReversalResult,
+    StatusResult, StkCallback, StkMetadataItem,
+};
+pub use reversal::ReversalRequest;
+pub use status::{IdentifierType, TransactionStatusRequest};
+pub use stk::{StkPushRequest, StkPushResponse, StkQueryResponse, StkTransactionType};
+pub use time::{stk_password, timestamp, timestamp_at};
+pub(crate) use token::DarajaState;
 
 use crate::client::Client;
-use crate::error::Result;
+use crate::error::{ApiError, Error, Provider, Result};
+use crate::http::{HttpRequest, Safety};
 
-/// Daraja credentials and settings.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DarajaConfig {
-    /// Consumer key.
-    pub consumer_key: String,
+/// Daraja error codes meaning "invalid access token": the token is dropped and the call
+/// sent once more with a fresh one.
+pub const INVALID_TOKEN_CODES: &[&str] = &["404.001.03", "401.002.01", "400.003.01", "401.003.01"];
+/// Daraja error codes meaning "slow down": spike arrest and quota violation.
+pub const RATE_LIMIT_CODES: &[&str] = &["500.003.02", "500.003.03"];
+
+/// The synchronous answer of the initiator APIs (B2B, transaction status, account balance,
+/// reversal): the request was accepted and its result will be POSTed to the `ResultURL`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InitiatorResponse {
+    /// M-Pesa's id of the request (`AG_...`), repeated in the result.
+    pub conversation_id: String,
+    /// The originator's id of the request, repeated in the result.
+    pub originator_conversation_id: String,
+    /// `"0"`: accepted for processing.
+    pub response_code: String,
+    /// Human-readable description.
+    pub response_description: String,
 }
 
-impl DarajaConfig {
-    /// Reads `TUMA_DARAJA_*` variables; `None` when Daraja is not configured.
-    pub fn from_env() -> Result<Option<Self>> {
-        Ok(None)
-    }
-    pub(crate) fn validate(&self, _allow_insecure_http: bool) -> Result<()> {
-        Ok(())
-    }
-}
-
-/// Per-client Daraja state (token cache).
-pub(crate) struct DarajaState {}
-
-impl DarajaState {
-    pub(crate) fn new(_config: Option<&DarajaConfig>) -> Result<Self> {
-        Ok(DarajaState {})
+impl InitiatorResponse {
+    fn from_value(v: &Value) -> Result<Self> {
+        Ok(InitiatorResponse {
+            conversation_id: text(v, "ConversationID").unwrap_or_default(),
+            originator_conversation_id: text(v, "OriginatorConversationID")
+                .or_else(|| text(v, "OriginatorCoversationID"))
+                .unwrap_or_default(),
+            response_code: text(v, "ResponseCode").unwrap_or_default(),
+            response_description: text(v, "ResponseDescription").unwrap_or_default(),
+        })
     }
 }
 
 /// Daraja operations of a [`Client`].
 pub struct Daraja<'a> {
-    #[allow(dead_code)]
     pub(crate) client: &'a Client,
 }
 
-/// JSON entry points for the bindings (see [`crate::ops`]).
-pub(crate) mod ops {
-    use serde_json::Value;
-
-    use crate::client::Client;
-    use crate::error::Result;
-    use crate::ops::Args;
-
-    /// Operation names handled here.
-    pub const OPERATIONS: &[&str] = &[];
-    /// Callback kinds handled here.
-    pub const CALLBACKS: &[&str] = &[];
-    /// Local utilities handled here.
-    pub const UTILITIES: &[&str] = &[];
-
-    /// Runs `name` if it is one of this provider's operations.
-    pub fn call(_client: &Client, _name: &str, _args: &Args<'_>) -> Option<Result<Value>> {
-        None
+impl<'a> Daraja<'a> {
+    /// The Daraja configuration, or a config error when Daraja is not configured.
+    pub(crate) fn config(&self) -> Result<&'a DarajaConfig> {
+        self.client
+            .inner
+            .config
+            .daraja
+            .as_ref()
+            .ok_or_else(|| Error::config("daraja", "Daraja is not configured on this client"))
     }
-    /// Parses a callback of `kind` if it is one of this provider's.
-    pub fn parse_callback(_kind: &str, _body: &[u8]) -> Option<Result<Value>> {
-        None
+
+    /// True when plain `http://` callback URLs are allowed (outside production).
+    fn allow_http(config: &DarajaConfig) -> bool {
+        config.environment != Environment::Production
     }
-    /// Runs a local utility if it is one of this provider's.
-    pub fn utility(_name: &str, _args: &Args<'_>) -> Option<Result<Value>> {
-        None
+
+    /// The URL given, else the configured default; checked either way.
+    fn url(
+        config: &DarajaConfig,
+        field: &str,
+        given: Option<&str>,
+        default: &Option<String>,
+    ) -> Result<String> {
+        let url = given
+            .filter(|u| !u.trim().is_empty())
+            .or(default.as_deref())
+            .ok_or_else(|| {
+                Error::invalid(
+                    field,
+                    format!("is required (or set daraja.{field} in the configuration)"),
+                )
+            })?;
+        crate::validate::callback_url(field, url, Self::allow_http(config))?;
+        Ok(url.trim().to_string())
+    }
+
+    /// The initiator name and `SecurityCredential`, or a config error naming what is missing.
+    fn initiator(&self, config: &'a DarajaConfig) -> Result<(&'a str, &'a str)> {
+        let name = config
+            .initiator_name
+            .as_deref()
+            .ok_or_else(|| Error::config("daraja.initiator_name", "is required for this call"))?;
+        let credential = self
+            .client
+            .inner
+            .daraja
+            .credential
+            .as_ref()
+            .ok_or_else(|| {
+                Error::config(
+                    "daraja.initiator_password",
+                    "is required for this call (or set daraja.security_credential)",
+                )
+            })?;
+        Ok((name, credential.expose()))
+    }
+
+    /// POSTs `body` to `path` with the bearer token and returns the JSON answer of a 2xx.
+    /// An invalid-token answer drops the token and sends the call once more.
+    pub(crate) fn post(&self, path: &str, body: &Value, safety: Safety, op: &str) -> Result<Value> {
+        let config = self.config()?;
+        let state = &self.client.inner.daraja;
+        let transport = &self.client.inner.transport;
+        let payload = body.to_string().into_bytes();
+        let mut resent = false;
+        loop {
+            let token = state.token(transport, config)?;
+            let req = HttpRequest {
+                provider: Provider::Daraja,
+                method: "POST",
+                url: crate::json::join_url(config.effective_base_url(), path),
+                headers: vec![
+                    ("Authorization", format!("Bearer {}", token.value.expose())),
+                    ("Content-Type", "application/json".into()),
+                    ("Accept", "application/json".into()),
+                ],
+                body: Some(payload.clone()),
+                safety,
+                op,
+            };
+            let resp = transport.send(&req)?;
+            match interpret(resp.status, &resp.body, resp.retry_after) {
+                Err(e) if !resent && is_invalid_token(&e) => {
+                    log::debug!("tuma: {op}: access token refused, fetching a new one");
+                    state.invalidate(token.generation);
+                    resent = true;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+fn is_invalid_token(e: &Error) -> bool {
+    e.code().is_some_and(|c| INVALID_TOKEN_CODES.contains(&c))
+}
+
+/// A 2xx JSON object as is; anything else as the matching error.
+pub(crate) fn interpret(status: u16, body: &str, retry_after: Option<Duration>) -> Result<Value> {
+    if (200..300).contains(&status) {
+        return match serde_json::from_str::<Value>(body) {
+            Ok(v @ Value::Object(_)) if v.get("errorCode").is_none() => Ok(v),
+            Ok(Value::Object(_)) => Err(interpret_error(status, body, retry_after)),
+            _ => Err(Error::decode(
+                Provider::Daraja,
+                status,
+                "the answer is not a JSON object",
+                body,
+            )),
+        };
+    }
+    Err(interpret_error(status, body, retry_after))
+}
+
+/// The error of a non-2xx answer (or a 2xx carrying Daraja's error body).
+pub(crate) fn interpret_error(status: u16, body: &str, retry_after: Option<Duration>) -> Error {
+    let parsed: Option<Value> = serde_json::from_str(body).ok().filter(Value::is_object);
+    let code = parsed
+        .as_ref()
+        .and_then(|v| v.get("errorCode"))
+        .and_then(crate::json::as_code);
+    let message = parsed
+        .as_ref()
+        .and_then(|v| {
+            v.get("errorMessage")
+                .or_else(|| v.get("ResponseDescription"))
+                .or_else(|| v.get("ResultDesc"))
+        })
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let request_id = parsed
+        .as_ref()
+        .and_then(|v| v.get("requestId"))
+        .and_then(crate::json::as_code);
+    if status == 429
+        || code
+            .as_deref()
+            .is_some_and(|c| RATE_LIMIT_CODES.contains(&c))
+    {
+        return Error::RateLimited {
+            provider: Provider::Daraja,
+            retry_after,
+            message: if message.is_empty() {
+                "too many requests".into()
+            } else {
+                message
+            },
+        };
+    }
+    match code {
+        Some(code) => Error::Api(ApiError {
+            provider: Provider::Daraja,
+            status,
+            code: Some(code),
+            message,
+            request_id,
+        }),
+        None if status == 401 || status == 403 => Error::Authentication {
+            provider: Provider::Daraja,
+            status,
+            message: if message.is_empty() {
+                "access refused".into()
+            } else {
+                message
+            },
+        },
+        None => Error::decode(
+            Provider::Daraja,
+            status,
+            "the answer is not Daraja's error body",
+            body,
+        ),
+    }
+}
+
+/// Fails with `Error::Api` when `ResponseCode` is present and not zero.
+pub(crate) fn check_response_code(v: &Value, status: u16) -> Result<()> {
+    let Some(code) = text(v, "ResponseCode") else {
+        return Ok(());
+    };
+    if code.chars().all(|c| c == '0') && !code.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Api(ApiError {
+        provider: Provider::Daraja,
+        status,
+        code: Some(code),
+        message: text(v, "ResponseDescription")
+            .or_else(|| text(v, "errorMessage"))
+            .unwrap_or_default(),
+        request_id: text(v, "requestId"),
+    }))
+}
+
+/// A field as a string, whether Daraja sent a string or a number.
+pub(crate) fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(crate::json::as_code)
+}
+
+/// A required field of a synchronous answer, as a string.
+pub(crate) fn required(v: &Value, key: &str) -> Result<String> {
+    text(v, key).ok_or_else(|| {
+        Error::decode(
+            Provider::Daraja,
+            200,
+            format!("the answer has no `{key}`"),
+            &v.to_string(),
+        )
+    })
+}
+
+/// A shortcode argument: the one given, else the configured one.
+pub(crate) fn shortcode_arg(field: &str, given: Option<&str>, default: &str) -> Result<String> {
+    let v = given.unwrap_or(default).trim();
+    config::shortcode_rule(v).map_err(|r| Error::invalid(field, r))?;
+    Ok(v.to_string())
+}
+
+/// A random id in the UUID v4 form, for `OriginatorConversationID`.
+pub fn new_originator_conversation_id() -> String {
+    use rand::Rng;
+    let mut b: [u8; 16] = rand::thread_rng().gen();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_bodies_become_typed_errors() {
+        let e = interpret(
+            400,
+            r#"{"requestId":"abc-1","errorCode":"400.002.02","errorMessage":"Bad Request - Invalid Amount"}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), "api");
+        assert_eq!(e.code(), Some("400.002.02"));
+        assert_eq!(e.request_id(), Some("abc-1"));
+        assert_eq!(e.status(), Some(400));
+        for code in RATE_LIMIT_CODES {
+            let body = format!(r#"{{"requestId":"x","errorCode":"{code}","errorMessage":"busy"}}"#);
+            assert_eq!(
+                interpret(500, &body, None).unwrap_err().kind(),
+                "rate_limited"
+            );
+        }
+        let e = interpret(429, "", Some(Duration::from_secs(3))).unwrap_err();
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
+        let e = interpret(
+            404,
+            r#"{"requestId":"x","errorCode":"404.001.03","errorMessage":"Invalid Access Token"}"#,
+            None,
+        )
+        .unwrap_err();
+        assert!(is_invalid_token(&e));
+        let e = interpret(502, "<html>bad</html>", None).unwrap_err();
+        assert_eq!(e.kind(), "decode");
+        assert!(e.outcome_unknown());
+        let e = interpret(200, "not json", None).unwrap_err();
+        assert_eq!(e.kind(), "decode");
+        let ok = interpret(200, r#"{"ResponseCode":"0"}"#, None).unwrap();
+        assert!(check_response_code(&ok, 200).is_ok());
+        let v: Value = serde_json::json!({"ResponseCode": "1", "ResponseDescription": "nope"});
+        assert_eq!(check_response_code(&v, 200).unwrap_err().code(), Some("1"));
+    }
+
+    #[test]
+    fn originator_ids_are_uuid_like_and_unique() {
+        let a = new_originator_conversation_id();
+        let b = new_originator_conversation_id();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
     }
 }

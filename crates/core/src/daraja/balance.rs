@@ -1,0 +1,77 @@
+//! Account balance (answer on `ResultURL`).
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::status::IdentifierType;
+use super::{check_response_code, Daraja, InitiatorResponse};
+use crate::error::Result;
+use crate::http::Safety;
+use crate::validate;
+
+/// An account balance query.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountBalanceRequest {
+    /// The shortcode (`PartyA`); defaults to `daraja.shortcode`.
+    #[serde(default)]
+    pub shortcode: Option<String>,
+    /// What `shortcode` is (default `shortcode`, "4").
+    #[serde(default)]
+    pub identifier_type: IdentifierType,
+    /// 2 to 100 characters; defaults to `Account balance`.
+    #[serde(default)]
+    pub remarks: Option<String>,
+    /// Where the result is POSTed; defaults to `daraja.result_url`.
+    #[serde(default)]
+    pub result_url: Option<String>,
+    /// Where a queue timeout is POSTed; defaults to `daraja.timeout_url`.
+    #[serde(default)]
+    pub timeout_url: Option<String>,
+}
+
+impl Daraja<'_> {
+    /// Asks for the shortcode's balances; they arrive on the `ResultURL`
+    /// (see [`super::ResultDetails::AccountBalance`]).
+    pub fn account_balance(&self, request: &AccountBalanceRequest) -> Result<InitiatorResponse> {
+        let config = self.config()?;
+        let party_a =
+            super::shortcode_arg("shortcode", request.shortcode.as_deref(), &config.shortcode)?;
+        let remarks = validate::text(
+            "remarks",
+            request.remarks.as_deref().unwrap_or("Account balance"),
+            2,
+            100,
+        )?;
+        let result_url = Self::url(
+            config,
+            "result_url",
+            request.result_url.as_deref(),
+            &config.result_url,
+        )?;
+        let timeout_url = Self::url(
+            config,
+            "timeout_url",
+            request.timeout_url.as_deref(),
+            &config.timeout_url,
+        )?;
+        let (initiator, credential) = self.initiator(config)?;
+        let body = json!({
+            "Initiator": initiator,
+            "SecurityCredential": credential,
+            "CommandID": "AccountBalance",
+            "PartyA": party_a,
+            "IdentifierType": request.identifier_type.as_daraja(),
+            "Remarks": remarks,
+            "QueueTimeOutURL": timeout_url,
+            "ResultURL": result_url,
+        });
+        let v = self.post(
+            "mpesa/accountbalance/v1/query",
+            &body,
+            Safety::Safe,
+            "daraja.account_balance",
+        )?;
+        check_response_code(&v, 200)?;
+        InitiatorResponse::from_value(&v)
+    }
+}

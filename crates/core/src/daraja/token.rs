@@ -1,0 +1,354 @@
+//! The OAuth token: fetched once, cached per client, shared by every thread, refreshed
+//! shortly before it expires, and fetched by exactly one thread at a time (single flight).
+
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde_json::Value;
+
+use super::config::DarajaConfig;
+use crate::error::{Error, Provider, Result};
+use crate::http::{HttpRequest, Safety, Transport};
+use crate::secret::Secret;
+
+/// Path of the token endpoint.
+pub(crate) const TOKEN_PATH: &str = "oauth/v1/generate?grant_type=client_credentials";
+
+/// A token handed to a caller, with the generation that lets it be dropped precisely.
+#[derive(Clone)]
+pub(crate) struct Token {
+    pub value: Secret,
+    pub generation: u64,
+}
+
+struct Cached {
+    token: Token,
+    refresh_at: Instant,
+}
+
+#[derive(Default)]
+struct Slot {
+    cached: Option<Cached>,
+    fetching: bool,
+    /// Number of the latest fetch started.
+    flight: u64,
+    /// Number of tokens stored so far.
+    generation: u64,
+    /// The error of a failed fetch, for the threads that waited on it.
+    failure: Option<(u64, Error)>,
+}
+
+/// Per-client Daraja state: the token cache and the precomputed `SecurityCredential`.
+pub(crate) struct DarajaState {
+    slot: Mutex<Slot>,
+    done: Condvar,
+    /// The `SecurityCredential`, given or computed once from the initiator password.
+    pub credential: Option<Secret>,
+}
+
+impl DarajaState {
+    /// State for `config`; computes the `SecurityCredential` when a password is set.
+    pub(crate) fn new(config: Option<&DarajaConfig>) -> Result<Self> {
+        let credential = match config {
+            Some(c) => match (&c.security_credential, &c.initiator_password) {
+                (Some(given), _) => Some(given.clone()),
+                (None, Some(password)) => {
+                    let cert = c
+                        .certificate_pem
+                        .as_deref()
+                        .unwrap_or_else(|| super::credential::default_certificate(c.environment));
+                    let made = super::credential::security_credential_with(
+                        password.expose(),
+                        cert.as_bytes(),
+                    )
+                    .map_err(|e| Error::config("daraja.initiator_password", e.to_string()))?;
+                    Some(Secret::new(made))
+                }
+                (None, None) => None,
+            },
+            None => None,
+        };
+        Ok(DarajaState {
+            slot: Mutex::new(Slot::default()),
+            done: Condvar::new(),
+            credential,
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Slot> {
+        self.slot.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A valid token: the cached one, or a new one fetched by exactly one thread while the
+    /// others wait for it.
+    pub(crate) fn token(&self, transport: &Transport, config: &DarajaConfig) -> Result<Token> {
+        let mut slot = self.lock();
+        loop {
+            if let Some(c) = &slot.cached {
+                if Instant::now() < c.refresh_at {
+                    return Ok(c.token.clone());
+                }
+            }
+            if slot.fetching {
+                let flight = slot.flight;
+                while slot.fetching && slot.flight == flight {
+                    slot = self.done.wait(slot).unwrap_or_else(|p| p.into_inner());
+                }
+                if let Some((failed, e)) = &slot.failure {
+                    if *failed == flight {
+                        return Err(e.clone());
+                    }
+                }
+                continue;
+            }
+            slot.fetching = true;
+            slot.flight += 1;
+            let flight = slot.flight;
+            drop(slot);
+            // Reset `fetching` even if the fetch panics, so no waiter hangs.
+            let guard = FlightGuard { state: self };
+            let result = fetch(transport, config);
+            std::mem::forget(guard);
+            slot = self.lock();
+            slot.fetching = false;
+            let out = match result {
+                Ok((value, lifetime)) => {
+                    slot.generation += 1;
+                    let token = Token {
+                        value,
+                        generation: slot.generation,
+                    };
+                    slot.cached = Some(Cached {
+                        token: token.clone(),
+                        refresh_at: Instant::now() + refresh_after(lifetime),
+                    });
+                    slot.failure = None;
+                    Ok(token)
+                }
+                Err(e) => {
+                    slot.failure = Some((flight, e.clone()));
+                    Err(e)
+                }
+            };
+            self.done.notify_all();
+            return out;
+        }
+    }
+
+    /// Drops the cached token if it is still the one of `generation` (the provider refused
+    /// it); a newer token fetched meanwhile by another thread is kept.
+    pub(crate) fn invalidate(&self, generation: u64) {
+        let mut slot = self.lock();
+        if slot
+            .cached
+            .as_ref()
+            .is_some_and(|c| c.token.generation == generation)
+        {
+            slot.cached = None;
+        }
+    }
+}
+
+struct FlightGuard<'a> {
+    state: &'a DarajaState,
+}
+
+impl Drop for FlightGuard<'_> {
+    fn drop(&mut self) {
+        let mut slot = self.state.lock();
+        slot.fetching = false;
+        self.state.done.notify_all();
+    }
+}
+
+/// How long to use a token that lives `lifetime`: refresh a minute early, or a tenth of the
+/// lifetime early for short-lived tokens.
+fn refresh_after(lifetime: Duration) -> Duration {
+    let margin = Duration::from_secs(60).min(lifetime / 10);
+    lifetime.saturating_sub(margin)
+}
+
+fn fetch(transport: &Transport, config: &DarajaConfig) -> Result<(Secret, Duration)> {
+    let basic = STANDARD.encode(format!(
+        "{}:{}",
+        config.consumer_key,
+        config.consumer_secret.expose()
+    ));
+    let req = HttpRequest {
+        provider: Provider::Daraja,
+        method: "GET",
+        url: crate::json::join_url(config.effective_base_url(), TOKEN_PATH),
+        headers: vec![
+            ("Authorization", format!("Basic {basic}")),
+            ("Accept", "application/json".into()),
+        ],
+        body: None,
+        safety: Safety::Safe,
+        op: "daraja.token",
+    };
+    let resp = transport.send(&req)?;
+    interpret_token(resp.status, &resp.body, resp.retry_after, config)
+}
+
+/// Reads the token answer. Errors never quote the body when it may hold the token, and
+/// never hold the consumer secret.
+pub(crate) fn interpret_token(
+    status: u16,
+    body: &str,
+    retry_after: Option<Duration>,
+    config: &DarajaConfig,
+) -> Result<(Secret, Duration)> {
+    let safe_excerpt = || {
+        let secret = config.consumer_secret.expose();
+        if body.contains("access_token")
+            || body.to_ascii_lowercase().contains("token")
+            || (!secret.is_empty() && body.contains(secret))
+        {
+            "<withheld: the answer may hold a token>".to_string()
+        } else {
+            body.to_string()
+        }
+    };
+    let parsed: Option<Value> = serde_json::from_str(body).ok().filter(Value::is_object);
+    if (200..300).contains(&status) {
+        let Some(v) = parsed else {
+            return Err(Error::decode(
+                Provider::Daraja,
+                status,
+                "the token answer is not a JSON object",
+                &safe_excerpt(),
+            ));
+        };
+        let token = v
+            .get("access_token")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty());
+        let expires = v.get("expires_in").and_then(crate::json::as_f64);
+        return match (token, expires) {
+            (Some(t), Some(secs)) if secs > 0.0 => {
+                Ok((Secret::new(t), Duration::from_secs_f64(secs.min(86_400.0))))
+            }
+            (Some(t), None) => Ok((Secret::new(t), Duration::from_secs(3599))),
+            _ => Err(Error::decode(
+                Provider::Daraja,
+                status,
+                "the token answer has no usable `access_token` / `expires_in`",
+                "<withheld: the answer may hold a token>",
+            )),
+        };
+    }
+    let err = super::interpret_error(status, body, retry_after);
+    match err {
+        Error::RateLimited { .. } => Err(err),
+        Error::Api(api) if (400..500).contains(&status) => {
+            let secret = config.consumer_secret.expose();
+            let mut message = api.message.clone();
+            if !secret.is_empty() && message.contains(secret) {
+                message = "credentials refused".into();
+            }
+            if message.is_empty() {
+                message = "credentials refused".into();
+            }
+            if let Some(code) = &api.code {
+                message = format!("{message} ({code})");
+            }
+            Err(Error::Authentication {
+                provider: Provider::Daraja,
+                status,
+                message,
+            })
+        }
+        Error::Decode { .. } if (400..500).contains(&status) => Err(Error::Authentication {
+            provider: Provider::Daraja,
+            status,
+            message: "credentials refused".into(),
+        }),
+        Error::Decode { message, .. } => Err(Error::decode(
+            Provider::Daraja,
+            status,
+            message,
+            &safe_excerpt(),
+        )),
+        other => Err(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::daraja::Environment;
+
+    fn config() -> DarajaConfig {
+        DarajaConfig::new("key", "top-secret", Environment::Sandbox, "174379")
+    }
+
+    #[test]
+    fn expires_in_as_string_or_number() {
+        let (t, d) = interpret_token(
+            200,
+            r#"{"access_token":"abc","expires_in":"3599"}"#,
+            None,
+            &config(),
+        )
+        .unwrap();
+        assert_eq!(t.expose(), "abc");
+        assert_eq!(d, Duration::from_secs(3599));
+        let (_, d) = interpret_token(
+            200,
+            r#"{"access_token":"abc","expires_in":120}"#,
+            None,
+            &config(),
+        )
+        .unwrap();
+        assert_eq!(d, Duration::from_secs(120));
+        assert_eq!(
+            refresh_after(Duration::from_secs(3599)),
+            Duration::from_secs(3539)
+        );
+        assert_eq!(
+            refresh_after(Duration::from_secs(10)),
+            Duration::from_secs(9)
+        );
+    }
+
+    #[test]
+    fn errors_never_quote_tokens_or_secrets() {
+        let e = interpret_token(200, r#"{"access_token":"leaky-token"}x"#, None, &config())
+            .unwrap_err();
+        assert_eq!(e.kind(), "decode");
+        assert!(!format!("{e} {e:?}").contains("leaky-token"));
+        let e = interpret_token(
+            200,
+            r#"{"access_token":"leaky-token","expires_in":"soon"}"#,
+            None,
+            &config(),
+        );
+        assert!(
+            e.is_ok(),
+            "a bad expires_in falls back to the documented hour"
+        );
+        let e = interpret_token(
+            400,
+            r#"{"requestId":"r","errorCode":"400.008.01","errorMessage":"Invalid Authentication passed top-secret"}"#,
+            None,
+            &config(),
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), "authentication");
+        assert!(!format!("{e} {e:?}").contains("top-secret"));
+        let e = interpret_token(400, "", None, &config()).unwrap_err();
+        assert_eq!(e.kind(), "authentication");
+        let e = interpret_token(
+            500,
+            r#"{"requestId":"r","errorCode":"500.003.02","errorMessage":"Spike arrest"}"#,
+            None,
+            &config(),
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), "rate_limited");
+        let e = interpret_token(502, "<html>top-secret token</html>", None, &config()).unwrap_err();
+        assert!(!format!("{e:?}").contains("top-secret"));
+    }
+}
