@@ -2,8 +2,13 @@
 
 use std::time::Duration;
 
+use tuma::daraja::{
+    AccountBalanceRequest, B2cRequest, C2bRegisterRequest, C2bSimulateRequest, DarajaConfig,
+    Environment, ResultDetails, StkPushRequest,
+};
+use tuma::umspay::UmsPayConfig;
 use tuma::webhook::Deduplicator;
-use tuma::{Client, Config, HttpConfig, StatumConfig};
+use tuma::{Client, Config, HttpConfig, Secret, StatumConfig};
 use tuma_sandbox::{Sandbox, SandboxConfig};
 
 use tuma_sandbox::receiver::WebhookReceiver;
@@ -14,6 +19,8 @@ pub fn run() -> Result<(), String> {
     let hooks = WebhookReceiver::start().map_err(|e| format!("cannot listen for webhooks: {e}"))?;
     let mut config = SandboxConfig::default();
     config.statum.callback_url = Some(format!("{}/statum", hooks.base_url));
+    config.umspay.webhook_url = Some(format!("{}/umspay", hooks.base_url));
+    config.umspay.pending_for = Duration::from_millis(300);
     let sandbox = Sandbox::start(config).map_err(|e| format!("cannot start the sandbox: {e}"))?;
     println!(
         "tuma {} demo — sandbox at {}\n",
@@ -21,10 +28,31 @@ pub fn run() -> Result<(), String> {
         sandbox.base_url()
     );
 
+    let mut daraja = DarajaConfig::new(
+        "sandbox-daraja-key",
+        "sandbox-daraja-secret",
+        Environment::Sandbox,
+        "174379",
+    );
+    daraja.base_url = Some(sandbox.daraja_url());
+    daraja.passkey = Some(Secret::new(tuma_sandbox::daraja::SANDBOX_PASSKEY));
+    daraja.initiator_name = Some("testapi".into());
+    daraja.initiator_password = Some(Secret::new("Safaricom999!*!"));
+    // The sandbox decrypts SecurityCredentials with its own test key pair.
+    daraja.certificate_pem = Some(tuma_sandbox::daraja::TEST_CERTIFICATE_PEM.into());
+    daraja.callback_url = Some(format!("{}/daraja/stk", hooks.base_url));
+    daraja.result_url = Some(format!("{}/daraja/result", hooks.base_url));
+    daraja.timeout_url = Some(format!("{}/daraja/timeout", hooks.base_url));
+
     let client = Client::new(Config {
         statum: Some(
             StatumConfig::new("sandbox-statum-key", "sandbox-statum-secret")
                 .with_base_url(sandbox.statum_url()),
+        ),
+        daraja: Some(daraja),
+        umspay: Some(
+            UmsPayConfig::new("sandbox-umspay-key", "dev@tuma.test", "UMPAY-SANDBOX")
+                .with_base_url(sandbox.umspay_url()),
         ),
         http: HttpConfig {
             timeout_ms: 10_000,
@@ -36,6 +64,8 @@ pub fn run() -> Result<(), String> {
     .map_err(|e| e.to_string())?;
 
     statum(&client, &hooks)?;
+    daraja_flows(&client, &hooks)?;
+    umspay(&client, &hooks)?;
     println!(
         "\nDemo complete: every call above went through the tuma client to the local sandbox."
     );
@@ -112,5 +142,177 @@ fn statum(client: &Client, hooks: &WebhookReceiver) -> Result<(), String> {
         "   balance KES {:.2} (was {:.2})",
         after.organization.details.available_balance, before.organization.details.available_balance
     );
+    Ok(())
+}
+
+fn daraja_flows(client: &Client, hooks: &WebhookReceiver) -> Result<(), String> {
+    let daraja = client.daraja();
+    let seen = Deduplicator::default();
+
+    step("Daraja: STK push KES 1 to 0708 374 149 (the payer accepts)");
+    let push = daraja
+        .stk_push(&StkPushRequest::new("0708 374 149", 1, "ORDER-1042"))
+        .map_err(|e| e.to_string())?;
+    println!(
+        "   {} — CheckoutRequestID {}",
+        push.customer_message, push.checkout_request_id
+    );
+    let paid = next_stk(hooks, &push.checkout_request_id)?;
+    println!(
+        "   callback: {:?} — receipt {}, KES {}, phone {}, first delivery: {}",
+        paid.outcome,
+        paid.mpesa_receipt_number.as_deref().unwrap_or("-"),
+        paid.amount.unwrap_or_default(),
+        paid.phone_number.as_deref().unwrap_or("-"),
+        seen.first_time(&paid.checkout_request_id)
+    );
+    let query = daraja
+        .stk_query(&push.checkout_request_id)
+        .map_err(|e| e.to_string())?;
+    println!(
+        "   verify by query: {:?} ({})",
+        query.outcome, query.result_desc
+    );
+
+    step("Daraja: STK push to 0700 001 032 (the payer cancels)");
+    let push = daraja
+        .stk_push(&StkPushRequest::new(
+            tuma_sandbox::daraja::STK_PHONE_CANCELLED,
+            250,
+            "ORDER-1043",
+        ))
+        .map_err(|e| e.to_string())?;
+    let cancelled = next_stk(hooks, &push.checkout_request_id)?;
+    println!(
+        "   callback: {:?} — \"{}\" (code {})",
+        cancelled.outcome, cancelled.result_desc, cancelled.result_code
+    );
+
+    step("Daraja: B2C payout of KES 1 500 to 0708 374 149");
+    let mut request = B2cRequest::new("0708374149", 1_500, "Loan disbursement");
+    request.shortcode = Some("600981".into()); // the B2C shortcode pays out
+    let payout = daraja.b2c(&request).map_err(|e| e.to_string())?;
+    println!(
+        "   accepted — OriginatorConversationID {} (keep it: a resend with it can never pay twice)",
+        payout.originator_conversation_id
+    );
+    let result = next_result(hooks, &payout.originator_conversation_id)?;
+    match &result.details {
+        ResultDetails::B2c(b2c) => println!(
+            "   result: {:?} — receipt {}, to {}",
+            result.outcome,
+            b2c.transaction_receipt.as_deref().unwrap_or("-"),
+            b2c.receiver_party_public_name.as_deref().unwrap_or("-")
+        ),
+        other => println!("   result: {:?} ({other:?})", result.outcome),
+    }
+
+    step("Daraja: C2B — register URLs, then a customer pays bill 174379");
+    daraja
+        .c2b_register_urls(&C2bRegisterRequest {
+            shortcode: None,
+            response_type: Default::default(),
+            confirmation_url: format!("{}/daraja/c2b/confirmation", hooks.base_url),
+            validation_url: format!("{}/daraja/c2b/validation", hooks.base_url),
+        })
+        .map_err(|e| e.to_string())?;
+    daraja
+        .c2b_simulate(&C2bSimulateRequest {
+            shortcode: None,
+            command_id: Default::default(),
+            amount: 750,
+            phone: "254708374149".into(),
+            bill_ref_number: Some("INV-77".into()),
+        })
+        .map_err(|e| e.to_string())?;
+    let validation = hooks
+        .next("/daraja/c2b/validation", WAIT)
+        .ok_or("no C2B validation request arrived")?;
+    let v = tuma::daraja::parse_c2b_validation(&validation.body).map_err(|e| e.to_string())?;
+    println!(
+        "   validation asked for {} KES {} account {} — the receiver accepted it",
+        v.trans_id, v.trans_amount, v.bill_ref_number
+    );
+    let confirmation = hooks
+        .next("/daraja/c2b/confirmation", WAIT)
+        .ok_or("no C2B confirmation arrived")?;
+    let c = tuma::daraja::parse_c2b_confirmation(&confirmation.body).map_err(|e| e.to_string())?;
+    println!(
+        "   confirmation {} — organisation balance now {}",
+        c.trans_id, c.org_account_balance
+    );
+
+    step("Daraja: account balance");
+    let asked = daraja
+        .account_balance(&AccountBalanceRequest::default())
+        .map_err(|e| e.to_string())?;
+    let result = next_result(hooks, &asked.originator_conversation_id)?;
+    if let ResultDetails::AccountBalance(balance) = &result.details {
+        for account in &balance.accounts {
+            println!(
+                "   {:<34} {} {:>14.2} available",
+                account.name, account.currency, account.available
+            );
+        }
+    } else {
+        return Err(format!("unexpected balance result: {:?}", result.details));
+    }
+    Ok(())
+}
+
+fn next_stk(hooks: &WebhookReceiver, checkout: &str) -> Result<tuma::daraja::StkCallback, String> {
+    let delivery = hooks
+        .next("/daraja/stk", WAIT)
+        .ok_or("no STK callback arrived within 5 s")?;
+    let callback = tuma::daraja::parse_stk_callback(&delivery.body).map_err(|e| e.to_string())?;
+    if callback.checkout_request_id != checkout {
+        return Err("the STK callback is for another push".into());
+    }
+    Ok(callback)
+}
+
+fn next_result(
+    hooks: &WebhookReceiver,
+    originator: &str,
+) -> Result<tuma::daraja::ResultCallback, String> {
+    let delivery = hooks
+        .next("/daraja/result", WAIT)
+        .ok_or("no result arrived on the ResultURL within 5 s")?;
+    let result = tuma::daraja::parse_result(&delivery.body).map_err(|e| e.to_string())?;
+    if result.originator_conversation_id != originator {
+        return Err("the result is for another request".into());
+    }
+    Ok(result)
+}
+
+fn umspay(client: &Client, hooks: &WebhookReceiver) -> Result<(), String> {
+    let umspay = client.umspay();
+    step("UMS Pay: STK push KES 1 500 to 0712 345 678, waited to completion");
+    let push = umspay
+        .stk_push(1_500, "0712 345 678", "ORDER-2001")
+        .map_err(|e| e.to_string())?;
+    println!("   {} — {}", push.message, push.transaction_request_id);
+    let status = umspay
+        .wait_for_status(&push.transaction_request_id, Duration::from_secs(10))
+        .map_err(|e| e.to_string())?;
+    let paid = status
+        .completed()
+        .ok_or_else(|| format!("the payment did not complete: {}", status.state()))?;
+    println!(
+        "   {} — receipt {}, KES {}, reference {}",
+        status.state(),
+        paid.receipt,
+        paid.amount,
+        paid.reference
+    );
+    let mut events = Vec::new();
+    while let Some(d) = hooks.next("/umspay", Duration::from_secs(2)) {
+        let event = tuma::umspay::parse_webhook(&d.body).map_err(|e| e.to_string())?;
+        events.push(event.event.as_str().to_string());
+        if event.is_completed() {
+            break;
+        }
+    }
+    println!("   webhooks received: {}", events.join(", "));
     Ok(())
 }
