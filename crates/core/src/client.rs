@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::error::Result;
 use crate::http::Transport;
+use crate::store::StateStore;
 
 /// A tuma client. Cheap to clone (clones share everything); `Send + Sync`.
 ///
@@ -15,10 +16,10 @@ pub struct Client {
     pub(crate) inner: Arc<Inner>,
 }
 
-#[allow(dead_code)] // the Daraja and UMS Pay state is read by their modules
 pub(crate) struct Inner {
     pub config: Config,
     pub transport: Transport,
+    pub store: Arc<dyn StateStore>,
     pub daraja: crate::daraja::DarajaState,
     pub umspay: crate::umspay::UmsPayState,
 }
@@ -36,12 +37,17 @@ impl Client {
     pub fn new(config: Config) -> Result<Client> {
         config.validate()?;
         let transport = Transport::new(&config.http);
-        let daraja = crate::daraja::DarajaState::new(config.daraja.as_ref())?;
-        let umspay = crate::umspay::UmsPayState::new(config.umspay.as_ref());
+        let store = match &config.store {
+            Some(s) => s.open()?,
+            None => crate::store::MemoryStore::global(),
+        };
+        let daraja = crate::daraja::DarajaState::new(config.daraja.as_ref(), &store)?;
+        let umspay = crate::umspay::UmsPayState::new(config.umspay.as_ref(), &store);
         Ok(Client {
             inner: Arc::new(Inner {
                 config,
                 transport,
+                store,
                 daraja,
                 umspay,
             }),
@@ -72,6 +78,60 @@ impl Client {
     pub fn umspay(&self) -> crate::umspay::UmsPay<'_> {
         crate::umspay::UmsPay { client: self }
     }
+
+    /// True the first time the callback `id` is seen, false for a redelivery: atomically
+    /// across every client of this process, or of the whole fleet with a Redis store.
+    ///
+    /// With Redis unavailable this is an [`crate::Error::Store`] error, never a guess: do
+    /// not ship goods until it answers (reply non-200 so the provider redelivers, or
+    /// reconcile with a status query).
+    pub fn first_time(&self, id: &str) -> Result<bool> {
+        if id.trim().is_empty() {
+            return Err(crate::Error::InvalidInput {
+                field: "id".into(),
+                rule: "must not be empty".into(),
+            });
+        }
+        let ttl = self
+            .inner
+            .config
+            .store
+            .as_ref()
+            .map_or(7 * 24 * 3600, |s| s.dedup_ttl_secs);
+        self.inner
+            .store
+            .first_time(&format!("seen:{id}"), std::time::Duration::from_secs(ttl))
+    }
+
+    /// Parses a callback of `kind` (see [`crate::ops::callback_kinds`]) and tells whether
+    /// it is the first delivery, keyed by the callback's own id (Statum `request_id`, STK
+    /// `CheckoutRequestID`, result `OriginatorConversationID`, C2B `TransID`, UMS Pay
+    /// transaction id and event).
+    pub fn receive_callback(&self, kind: &str, body: &[u8]) -> Result<ReceivedCallback> {
+        let callback = crate::ops::parse_callback(kind, body)?;
+        let id =
+            crate::ops::callback_id(kind, &callback).ok_or_else(|| crate::Error::InvalidInput {
+                field: "kind".into(),
+                rule: "this callback kind carries no id to de-duplicate on".into(),
+            })?;
+        let first_time = self.first_time(&format!("{kind}:{id}"))?;
+        Ok(ReceivedCallback {
+            first_time,
+            id,
+            callback,
+        })
+    }
+}
+
+/// A parsed callback and whether it is the first delivery.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReceivedCallback {
+    /// False for a redelivery: acknowledge it (HTTP 200) but do not act on it again.
+    pub first_time: bool,
+    /// The id it was de-duplicated on.
+    pub id: String,
+    /// The parsed callback (the JSON form of its typed value).
+    pub callback: serde_json::Value,
 }
 
 #[cfg(test)]

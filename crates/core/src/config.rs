@@ -23,6 +23,8 @@ pub struct Config {
     pub umspay: Option<crate::umspay::UmsPayConfig>,
     /// Timeouts, retries and transport settings.
     pub http: HttpConfig,
+    /// Where shared state lives: the process (default) or a Redis shared by a fleet.
+    pub store: Option<crate::store::StoreConfig>,
 }
 
 /// Statum credentials: the consumer key and secret from the dashboard.
@@ -117,6 +119,7 @@ impl Config {
     /// | `TUMA_UMSPAY_*` | UMS Pay, see [`crate::umspay::UmsPayConfig::from_env`] |
     /// | `TUMA_CONNECT_TIMEOUT_MS`, `TUMA_TIMEOUT_MS`, `TUMA_MAX_RETRIES` | transport |
     /// | `TUMA_ALLOW_INSECURE_HTTP` | `1` allows plain http to non-loopback hosts |
+    /// | `TUMA_STORE_URL`, `TUMA_STORE_PREFIX`, `TUMA_STORE_TIMEOUT_MS` | shared state store (`memory` or `redis://…`) |
     ///
     /// A provider is configured when its key variable is set; a key without its secret is
     /// an error.
@@ -145,6 +148,16 @@ impl Config {
         }
         if let Some(v) = env_u64("TUMA_MAX_RETRIES")? {
             config.http.max_retries = v.min(10) as u32;
+        }
+        if let Some(url) = env("TUMA_STORE_URL") {
+            let mut store = crate::store::StoreConfig::new(url);
+            if let Some(prefix) = env("TUMA_STORE_PREFIX") {
+                store.key_prefix = prefix;
+            }
+            if let Some(ms) = env_u64("TUMA_STORE_TIMEOUT_MS")? {
+                store.timeout_ms = ms;
+            }
+            config.store = Some(store);
         }
         if let Some(v) = env("TUMA_ALLOW_INSECURE_HTTP") {
             config.http.allow_insecure_http = matches!(v.as_str(), "1" | "true" | "yes");
@@ -180,6 +193,9 @@ impl Config {
         }
         if let Some(u) = &self.umspay {
             u.validate(h.allow_insecure_http)?;
+        }
+        if let Some(store) = &self.store {
+            store.validate()?;
         }
         Ok(())
     }

@@ -70,6 +70,11 @@ impl Transport {
         }
     }
 
+    /// The overall timeout of one call.
+    pub fn timeout(&self) -> Duration {
+        self.config.timeout()
+    }
+
     /// Sends `req`, retrying what is safe to retry, and returns the answer whatever its status.
     pub fn send(&self, req: &HttpRequest<'_>) -> Result<HttpResponse> {
         let mut attempt = 0u32;

@@ -28,6 +28,7 @@ mod http;
 mod json;
 pub mod ops;
 pub mod phone;
+mod registry;
 mod secret;
 pub mod statum;
 pub mod store;
@@ -35,7 +36,7 @@ pub mod umspay;
 mod validate;
 pub mod webhook;
 
-pub use client::Client;
+pub use client::{Client, ReceivedCallback};
 pub use config::{Config, HttpConfig, StatumConfig};
 pub use error::{ApiError, Delivery, Error, Provider, Result};
 pub use phone::{Carrier, Phone};

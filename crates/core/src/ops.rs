@@ -65,6 +65,16 @@ pub fn call(client: &Client, name: &str, request: &Value) -> Result<Value> {
             args.finish()?;
             to_json(client.statum().account_details()?)
         }
+        "callbacks.receive" => {
+            let (kind, body) = (args.str("kind")?, args.str("body")?);
+            args.finish()?;
+            to_json(client.receive_callback(&kind, body.as_bytes())?)
+        }
+        "callbacks.first_time" => {
+            let id = args.str("id")?;
+            args.finish()?;
+            json!({"first_time": client.first_time(&id)?})
+        }
         other => {
             if let Some(r) = crate::daraja::ops::call(client, other, &args) {
                 r?
@@ -86,6 +96,33 @@ pub fn parse_callback(kind: &str, body: &[u8]) -> Result<Value> {
         other => crate::daraja::ops::parse_callback(other, body)
             .or_else(|| crate::umspay::ops::parse_callback(other, body))
             .unwrap_or_else(|| Err(unknown("callback kind", other))),
+    }
+}
+
+/// The id a parsed callback is de-duplicated on, per kind.
+pub(crate) fn callback_id(kind: &str, callback: &Value) -> Option<String> {
+    let field = |name: &str| {
+        callback
+            .get(name)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    match kind {
+        "statum.result" | "statum.airtime_result" => field("request_id"),
+        "daraja.stk_callback" => field("checkout_request_id"),
+        "daraja.result" | "daraja.queue_timeout" => {
+            field("originator_conversation_id").or_else(|| field("conversation_id"))
+        }
+        "daraja.c2b_validation" | "daraja.c2b_confirmation" => field("trans_id"),
+        "umspay.webhook" => {
+            let id = field("transaction_request_id")?;
+            Some(match field("event") {
+                Some(event) => format!("{id}:{event}"),
+                None => id,
+            })
+        }
+        _ => None,
     }
 }
 

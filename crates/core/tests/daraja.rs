@@ -542,9 +542,10 @@ fn token_expiry_mid_run_and_invalid_token_resend() {
 }
 
 #[test]
-fn invalid_token_is_resent_only_once() {
-    // A provider that invalidates tokens on every new one: two clients with the same
-    // key keep knocking each other's token out; each call is still resent at most once.
+fn clients_share_one_token_and_a_refused_token_is_resent_once() {
+    // A provider that invalidates a token whenever a new one is issued (as the portal
+    // says). Two clients with the same credentials share one token instead of knocking
+    // each other's out.
     let sb = sandbox_with(sd::Settings {
         new_token_invalidates_previous: true,
         ..sd::Settings::default()
@@ -558,6 +559,24 @@ fn invalid_token_is_resent_only_once() {
     b.daraja()
         .account_balance(&AccountBalanceRequest::default())
         .unwrap();
+    assert_eq!(
+        sb.daraja().token_requests(),
+        1,
+        "one token for both clients"
+    );
+    // Something else (another deployment) takes a token, knocking ours out: the next call
+    // is refused unprocessed, and sent once more with a fresh token.
+    let basic = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        "sandbox-daraja-key:sandbox-daraja-secret",
+    );
+    ureq::get(&format!(
+        "{}/oauth/v1/generate?grant_type=client_credentials",
+        sb.daraja_url()
+    ))
+    .header("Authorization", &format!("Basic {basic}"))
+    .call()
+    .unwrap();
     let before = sb.requests_to("/daraja/mpesa/accountbalance/v1/query");
     a.daraja()
         .account_balance(&AccountBalanceRequest::default())

@@ -196,7 +196,7 @@ impl<'a> Daraja<'a> {
             match interpret(resp.status, &resp.body, resp.retry_after) {
                 Err(e) if !resent && is_invalid_token(&e) => {
                     log::debug!("tuma: {op}: access token refused, fetching a new one");
-                    state.invalidate(token.generation);
+                    state.invalidate(&token);
                     resent = true;
                 }
                 other => return other,

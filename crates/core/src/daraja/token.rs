@@ -1,7 +1,7 @@
 //! The OAuth token: fetched once, cached per client, shared by every thread, refreshed
 //! shortly before it expires, and fetched by exactly one thread at a time (single flight).
 
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::STANDARD;
@@ -12,6 +12,7 @@ use super::config::DarajaConfig;
 use crate::error::{Error, Provider, Result};
 use crate::http::{HttpRequest, Safety, Transport};
 use crate::secret::Secret;
+use crate::store::{StateStore, StoredToken};
 
 /// Path of the token endpoint.
 pub(crate) const TOKEN_PATH: &str = "oauth/v1/generate?grant_type=client_credentials";
@@ -40,17 +41,33 @@ struct Slot {
     failure: Option<(u64, Error)>,
 }
 
-/// Per-client Daraja state: the token cache and the precomputed `SecurityCredential`.
-pub(crate) struct DarajaState {
+/// The token cache of one set of credentials, shared through the process-wide registry
+/// by every client made with them.
+#[derive(Default)]
+pub(crate) struct TokenCache {
     slot: Mutex<Slot>,
     done: Condvar,
+}
+
+/// Where tokens are shared beyond this process (a Redis store), and under which keys.
+pub(crate) struct FleetTokens {
+    pub store: Arc<dyn StateStore>,
+    pub key: String,
+}
+
+/// Per-client Daraja state: the (shared) token cache and the precomputed `SecurityCredential`.
+pub(crate) struct DarajaState {
+    cache: Arc<TokenCache>,
+    fleet: Option<FleetTokens>,
     /// The `SecurityCredential`, given or computed once from the initiator password.
     pub credential: Option<Secret>,
 }
 
 impl DarajaState {
-    /// State for `config`; computes the `SecurityCredential` when a password is set.
-    pub(crate) fn new(config: Option<&DarajaConfig>) -> Result<Self> {
+    /// State for `config`: the token cache shared by every client with the same credentials
+    /// (and, with a Redis store, by every process); computes the `SecurityCredential` when a
+    /// password is set.
+    pub(crate) fn new(config: Option<&DarajaConfig>, store: &Arc<dyn StateStore>) -> Result<Self> {
         let credential = match config {
             Some(c) => match (&c.security_credential, &c.initiator_password) {
                 (Some(given), _) => Some(given.clone()),
@@ -70,20 +87,60 @@ impl DarajaState {
             },
             None => None,
         };
+        let (cache, fleet) = match config {
+            Some(c) => {
+                let base = c.effective_base_url();
+                let cache = crate::registry::shared(
+                    &["daraja", base, &c.consumer_key, c.consumer_secret.expose()],
+                    TokenCache::default,
+                );
+                let fleet = store.is_fleet_wide().then(|| FleetTokens {
+                    store: store.clone(),
+                    // Public material only: no secret in a key name.
+                    key: format!(
+                        "daraja:{}",
+                        crate::store::fingerprint(&["daraja", base, &c.consumer_key])
+                    ),
+                });
+                (cache, fleet)
+            }
+            None => (Arc::new(TokenCache::default()), None),
+        };
         Ok(DarajaState {
-            slot: Mutex::new(Slot::default()),
-            done: Condvar::new(),
+            cache,
+            fleet,
             credential,
         })
     }
 
+    /// A valid token (see [`TokenCache::token`]).
+    pub(crate) fn token(&self, transport: &Transport, config: &DarajaConfig) -> Result<Token> {
+        self.cache.token(|| match &self.fleet {
+            Some(fleet) => fetch_fleet_wide(transport, config, fleet),
+            None => fetch(transport, config),
+        })
+    }
+
+    /// Drops a token the provider refused, here and in the fleet store.
+    pub(crate) fn invalidate(&self, token: &Token) {
+        self.cache.invalidate(token.generation);
+        if let Some(fleet) = &self.fleet {
+            if let Err(e) = fleet.store.drop_token_if(&fleet.key, token.value.expose()) {
+                log::warn!("tuma: could not drop the refused Daraja token from the store: {e}");
+            }
+        }
+    }
+}
+
+impl TokenCache {
     fn lock(&self) -> MutexGuard<'_, Slot> {
         self.slot.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// A valid token: the cached one, or a new one fetched by exactly one thread while the
     /// others wait for it.
-    pub(crate) fn token(&self, transport: &Transport, config: &DarajaConfig) -> Result<Token> {
+    fn token(&self, fetch: impl FnOnce() -> Result<(Secret, Duration)>) -> Result<Token> {
+        let mut fetch = Some(fetch);
         let mut slot = self.lock();
         loop {
             if let Some(c) = &slot.cached {
@@ -109,7 +166,13 @@ impl DarajaState {
             drop(slot);
             // Reset `fetching` even if the fetch panics, so no waiter hangs.
             let guard = FlightGuard { state: self };
-            let result = fetch(transport, config);
+            let result = match fetch.take() {
+                Some(f) => f(),
+                None => Err(Error::config(
+                    "daraja",
+                    "internal: token fetch attempted twice",
+                )),
+            };
             std::mem::forget(guard);
             slot = self.lock();
             slot.fetching = false;
@@ -139,7 +202,7 @@ impl DarajaState {
 
     /// Drops the cached token if it is still the one of `generation` (the provider refused
     /// it); a newer token fetched meanwhile by another thread is kept.
-    pub(crate) fn invalidate(&self, generation: u64) {
+    fn invalidate(&self, generation: u64) {
         let mut slot = self.lock();
         if slot
             .cached
@@ -152,7 +215,7 @@ impl DarajaState {
 }
 
 struct FlightGuard<'a> {
-    state: &'a DarajaState,
+    state: &'a TokenCache,
 }
 
 impl Drop for FlightGuard<'_> {
@@ -168,6 +231,68 @@ impl Drop for FlightGuard<'_> {
 fn refresh_after(lifetime: Duration) -> Duration {
     let margin = Duration::from_secs(60).min(lifetime / 10);
     lifetime.saturating_sub(margin)
+}
+
+/// Gets the token through the fleet store: a token another process stored, or, under the
+/// fleet-wide lock, a new one that is then stored for everyone. The store failing or
+/// staying locked too long never blocks the call: it falls back to fetching directly.
+fn fetch_fleet_wide(
+    transport: &Transport,
+    config: &DarajaConfig,
+    fleet: &FleetTokens,
+) -> Result<(Secret, Duration)> {
+    let stored = |t: StoredToken| {
+        let left = t.expires_at_ms.saturating_sub(crate::store::now_ms());
+        (t.token, Duration::from_millis(left))
+    };
+    let lock_key = format!("{}:refresh", fleet.key);
+    let deadline = Instant::now() + transport.timeout();
+    loop {
+        match fleet.store.get_token(&fleet.key) {
+            Ok(Some(t)) => return Ok(stored(t)),
+            Ok(None) => {}
+            Err(e) => {
+                log::warn!(
+                    "tuma: token store unavailable, fetching the Daraja token directly: {e}"
+                );
+                return fetch(transport, config);
+            }
+        }
+        match fleet.store.try_lock(&lock_key, transport.timeout()) {
+            Ok(Some(holder)) => {
+                // Another process may have stored one between our read and the lock.
+                let result = match fleet.store.get_token(&fleet.key) {
+                    Ok(Some(t)) => Ok(stored(t)),
+                    _ => fetch(transport, config).inspect(|(token, lifetime)| {
+                        // Everyone refreshes together, at the refresh time.
+                        let keep = refresh_after(*lifetime);
+                        let record = StoredToken {
+                            token: token.clone(),
+                            expires_at_ms: crate::store::now_ms() + keep.as_millis() as u64,
+                        };
+                        if let Err(e) = fleet.store.put_token(&fleet.key, &record) {
+                            log::warn!("tuma: could not share the Daraja token: {e}");
+                        }
+                    }),
+                };
+                let _ = fleet.store.unlock(&lock_key, &holder);
+                return result;
+            }
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Ok(None) => {
+                log::warn!("tuma: the fleet token refresh is taking too long, fetching directly");
+                return fetch(transport, config);
+            }
+            Err(e) => {
+                log::warn!(
+                    "tuma: token store unavailable, fetching the Daraja token directly: {e}"
+                );
+                return fetch(transport, config);
+            }
+        }
+    }
 }
 
 fn fetch(transport: &Transport, config: &DarajaConfig) -> Result<(Secret, Duration)> {

@@ -72,6 +72,10 @@ pub trait StateStore: Send + Sync + Debug {
     fn count_today(&self, key: &str) -> Result<u64>;
     /// True the first time `id` is seen within `ttl`, atomically across every user.
     fn first_time(&self, id: &str, ttl: Duration) -> Result<bool>;
+    /// True when the store is shared beyond this process (Redis).
+    fn is_fleet_wide(&self) -> bool {
+        false
+    }
 }
 
 /// Configuration of the shared store (`Config::store`; `TUMA_STORE_URL`).
@@ -162,7 +166,6 @@ pub(crate) fn eat_day() -> (u64, u64) {
     (secs / 86_400, 86_400 - secs % 86_400)
 }
 
-#[allow(dead_code)] // used by the process-wide registry
 /// A short, stable, non-reversible name for key material: hex SHA-256, first 24 chars.
 pub(crate) fn fingerprint(parts: &[&str]) -> String {
     use sha2::{Digest, Sha256};

@@ -147,6 +147,10 @@ return wait
 }
 
 impl StateStore for RedisStore {
+    fn is_fleet_wide(&self) -> bool {
+        true
+    }
+
     fn get_token(&self, key: &str) -> Result<Option<StoredToken>> {
         let k = self.key("token", key);
         let raw: Option<String> =

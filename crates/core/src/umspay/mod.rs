@@ -39,6 +39,7 @@ pub(crate) mod ops;
 mod status;
 mod webhook;
 
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -53,6 +54,7 @@ pub use webhook::{parse_webhook, WebhookEvent, WebhookEventKind};
 use crate::client::Client;
 use crate::error::{ApiError, Error, Provider, Result};
 use crate::http::{HttpRequest, Safety};
+use crate::store::StateStore;
 use crate::{phone, validate};
 
 /// Smallest STK push UMS Pay accepts, in KES.
@@ -114,14 +116,101 @@ pub fn error_kind(error: &Error) -> Option<UmsPayErrorKind> {
 }
 
 /// Per-client UMS Pay state: the rate limiter shared by every thread.
+///
+/// The limiter is shared through the process-wide registry by every client made with the
+/// same base URL and api key; with a Redis store the rate and the daily quota are also
+/// enforced across processes.
 pub(crate) struct UmsPayState {
-    limiter: Option<limiter::RateLimiter>,
+    limiter: Option<Arc<limiter::RateLimiter>>,
+    fleet: Option<FleetLimits>,
 }
 
+/// The fleet-wide limits kept in a Redis store.
+struct FleetLimits {
+    store: Arc<dyn StateStore>,
+    key: String,
+    rate: u32,
+    quota: u32,
+}
+
+/// Fleet-wide windows are a little longer than a second: requests leave different
+/// processes at slightly different distances from UMS Pay.
+const FLEET_WINDOW: Duration = Duration::from_millis(1_150);
+
 impl UmsPayState {
-    pub(crate) fn new(config: Option<&UmsPayConfig>) -> Self {
+    pub(crate) fn new(config: Option<&UmsPayConfig>, store: &Arc<dyn StateStore>) -> Self {
+        let Some(c) = config else {
+            return UmsPayState {
+                limiter: None,
+                fleet: None,
+            };
+        };
+        let rate = c.rate_per_second.to_string();
+        let quota = c.daily_quota.to_string();
+        let limiter = crate::registry::shared(
+            &[
+                "umspay",
+                &c.base_url,
+                c.api_key.expose(),
+                &c.email,
+                &rate,
+                &quota,
+            ],
+            || limiter::RateLimiter::new(c.rate_per_second, c.daily_quota),
+        );
+        let fleet = store.is_fleet_wide().then(|| FleetLimits {
+            store: store.clone(),
+            // Public material only: no secret in a key name.
+            key: format!(
+                "umspay:{}",
+                crate::store::fingerprint(&["umspay", &c.base_url, &c.email, &c.account_id])
+            ),
+            rate: c.rate_per_second,
+            quota: c.daily_quota,
+        });
         UmsPayState {
-            limiter: config.map(|c| limiter::RateLimiter::new(c.rate_per_second, c.daily_quota)),
+            limiter: Some(limiter),
+            fleet,
+        }
+    }
+
+    /// Waits for a fleet-wide slot and counts the request against the fleet's daily quota.
+    /// A store failure falls back to the process-local limits (logged).
+    fn acquire_fleet(&self) -> Result<()> {
+        let Some(fleet) = &self.fleet else {
+            return Ok(());
+        };
+        match fleet.store.count_today(&format!("{}:day", fleet.key)) {
+            Ok(n) if n > u64::from(fleet.quota) => {
+                return Err(Error::RateLimited {
+                    provider: Provider::Umspay,
+                    retry_after: Some(Duration::from_secs(crate::store::eat_day().1)),
+                    message: format!(
+                        "daily quota used up across the fleet: {} requests today (East Africa Time); not sent",
+                        fleet.quota
+                    ),
+                })
+            }
+            Ok(_) => {}
+            Err(e) => {
+                log::warn!("tuma: UMS Pay fleet quota unavailable, using local limits: {e}");
+                return Ok(());
+            }
+        }
+        loop {
+            match fleet
+                .store
+                .acquire_slot(&format!("{}:rate", fleet.key), fleet.rate, FLEET_WINDOW)
+            {
+                Ok(wait) if wait.is_zero() => return Ok(()),
+                Ok(wait) => std::thread::sleep(wait.min(Duration::from_millis(250))),
+                Err(e) => {
+                    log::warn!(
+                        "tuma: UMS Pay fleet rate limit unavailable, using local limits: {e}"
+                    );
+                    return Ok(());
+                }
+            }
         }
     }
 }
@@ -349,7 +438,7 @@ impl UmsPay<'_> {
     }
 
     fn state(&self) -> Option<&limiter::RateLimiter> {
-        self.client.inner.umspay.limiter.as_ref()
+        self.client.inner.umspay.limiter.as_deref()
     }
 
     /// A decode error whose excerpt never holds the API key.
@@ -388,6 +477,7 @@ impl UmsPay<'_> {
             Some(l) => Some(l.acquire()?),
             None => None,
         };
+        self.client.inner.umspay.acquire_fleet()?;
         let resp = self.client.inner.transport.send(&req);
         drop(permit);
         let resp = resp?;
