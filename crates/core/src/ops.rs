@@ -21,6 +21,8 @@ pub fn operations() -> Vec<&'static str> {
         "statum.send_sms",
         "statum.airtime",
         "statum.account_details",
+        "callbacks.receive",
+        "callbacks.first_time",
     ];
     all.extend_from_slice(crate::daraja::ops::OPERATIONS);
     all.extend_from_slice(crate::umspay::ops::OPERATIONS);

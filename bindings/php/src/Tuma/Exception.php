@@ -1,0 +1,77 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Tuma;
+
+/**
+ * Root of every tuma error. A subclass per kind: InvalidInputException, ConfigException,
+ * AuthenticationException, ApiException, RateLimitedException, NetworkException,
+ * TimeoutException, DecodeException, InvalidCallbackException, StoreException.
+ *
+ * getCode() is the libtuma result number (e.g. 201 for an API error); the provider's own
+ * code is {@see Exception::$providerCode}.
+ */
+class Exception extends \RuntimeException
+{
+    private const CLASSES = [
+        'invalid_input' => InvalidInputException::class,
+        'null_parameter' => InvalidInputException::class,
+        'invalid_utf8' => InvalidInputException::class,
+        'malformed_json' => InvalidInputException::class,
+        'config' => ConfigException::class,
+        'authentication' => AuthenticationException::class,
+        'api' => ApiException::class,
+        'rate_limited' => RateLimitedException::class,
+        'network' => NetworkException::class,
+        'timeout' => TimeoutException::class,
+        'decode' => DecodeException::class,
+        'invalid_callback' => InvalidCallbackException::class,
+        'store' => StoreException::class,
+    ];
+
+    /**
+     * @param string $kind the stable error kind (`invalid_input`, `api`, `network`...)
+     * @param ?string $provider `statum`, `daraja` or `umspay`, when a provider was involved
+     * @param ?int $status HTTP status of the provider's answer
+     * @param ?string $providerCode the provider's own error code
+     * @param ?string $requestId the provider's request id
+     * @param ?string $field the input or setting at fault
+     * @param ?int $retryAfterMs how long to wait before retrying (rate limits)
+     * @param bool $outcomeUnknown true when the request may have been processed anyway:
+     *                             check the transaction status before sending it again
+     */
+    public function __construct(
+        string $message,
+        public readonly string $kind,
+        int $result = 0,
+        public readonly ?string $provider = null,
+        public readonly ?int $status = null,
+        public readonly ?string $providerCode = null,
+        public readonly ?string $requestId = null,
+        public readonly ?string $field = null,
+        public readonly ?int $retryAfterMs = null,
+        public readonly bool $outcomeUnknown = false,
+    ) {
+        parent::__construct($message, $result);
+    }
+
+    /** @internal builds the right subclass from libtuma's last-error JSON */
+    public static function fromDetail(int $result, string $message, array $detail): self
+    {
+        $kind = (string) ($detail['kind'] ?? 'internal');
+        $class = self::CLASSES[$kind] ?? self::class;
+        return new $class(
+            $message,
+            $kind,
+            $result,
+            provider: $detail['provider'] ?? null,
+            status: isset($detail['status']) ? (int) $detail['status'] : null,
+            providerCode: isset($detail['code']) ? (string) $detail['code'] : null,
+            requestId: $detail['request_id'] ?? null,
+            field: $detail['field'] ?? null,
+            retryAfterMs: isset($detail['retry_after_ms']) ? (int) $detail['retry_after_ms'] : null,
+            outcomeUnknown: (bool) ($detail['outcome_unknown'] ?? false),
+        );
+    }
+}

@@ -1,0 +1,84 @@
+# libtuma (crates/ffi): C ABI, header, pkg-config, C tests and the PHP FFI wrapper.
+#
+#   make install [PREFIX=/usr/local] [DESTDIR=]   release libtuma.so/.a, tuma.h, tuma.pc
+#   make header                                   regenerate include/tuma.h (+ PHP variant)
+#   make test-c                                   C tests (dynamic + static, valgrind, C++)
+#   make test-php                                 PHP FFI wrapper tests
+#
+# The C and PHP tests use the debug artifacts in $(TARGET_DIR)/debug (no release build).
+
+TEST_TARGETS += test-c test-php
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+CXX ?= g++
+PKG_CONFIG ?= pkg-config
+FFI_SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+TUMA_VERSION := $(shell sed -n 's/^\#define TUMA_VERSION "\(.*\)"/\1/p' include/tuma.h)
+
+C_BUILD := $(TARGET_DIR)/c-tests
+C_PREFIX := $(C_BUILD)/prefix
+C_WARN := -std=c11 -Wall -Wextra -Wpedantic -Werror -g
+CXX_WARN := -std=c++17 -Wall -Wextra -Wpedantic -Werror -g
+C_PKG := PKG_CONFIG_PATH=$(C_PREFIX)/lib/pkgconfig $(PKG_CONFIG)
+VALGRIND := valgrind --quiet --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite --error-exitcode=1
+SANDBOX_RUN := tests/c/run.sh $(TARGET_DIR)/debug/tuma-sandbox
+
+.PHONY: install install-c header ffi-tools ffi-build test-c test-php
+
+# $(1): directory holding libtuma.so/.a; $(2): installation prefix (with DESTDIR).
+# $(3): prefix written into tuma.pc.
+define tuma_install
+	install -d $(2)/lib/pkgconfig $(2)/include
+	install -m 644 include/tuma.h $(2)/include/tuma.h
+	install -m 755 $(1)/libtuma.so $(2)/lib/libtuma.so
+	install -m 644 $(1)/libtuma.a $(2)/lib/libtuma.a
+	sed -e 's|@PREFIX@|$(3)|' -e 's|@VERSION@|$(TUMA_VERSION)|' crates/ffi/tuma.pc.in > $(2)/lib/pkgconfig/tuma.pc
+endef
+
+install: install-c
+
+install-c:
+	$(CARGO) build --release -p tuma-ffi
+	$(call tuma_install,$(TARGET_DIR)/release,$(DESTDIR)$(PREFIX),$(PREFIX))
+	@echo "installed libtuma $(TUMA_VERSION) into $(DESTDIR)$(PREFIX)"
+
+header:
+	TUMA_UPDATE_HEADER=1 $(CARGO) test -q -p tuma-ffi --lib header
+
+# Tools the C and PHP tests need, installed from Debian when missing.
+ffi-tools:
+	@missing=""; \
+	command -v $(CC) >/dev/null || missing="$$missing gcc"; \
+	command -v $(CXX) >/dev/null || missing="$$missing g++"; \
+	command -v valgrind >/dev/null || missing="$$missing valgrind"; \
+	command -v php >/dev/null || missing="$$missing php8.2-cli"; \
+	command -v $(PKG_CONFIG) >/dev/null || missing="$$missing pkg-config"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(FFI_SUDO) apt-get update -q && \
+	  $(FFI_SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+ffi-build:
+	$(CARGO) build -p tuma-ffi -p tuma-sandbox
+
+test-c: ffi-tools ffi-build
+	rm -rf $(C_BUILD)
+	$(call tuma_install,$(TARGET_DIR)/debug,$(C_PREFIX),$(C_PREFIX))
+	$(C_PKG) --exists --print-errors 'tuma = $(TUMA_VERSION)'
+	$(CC) $(C_WARN) -o $(C_BUILD)/test_tuma_dynamic tests/c/test_tuma.c \
+	  $$($(C_PKG) --cflags --libs tuma) -lpthread -Wl,-rpath,$(C_PREFIX)/lib
+	$(CC) $(C_WARN) -o $(C_BUILD)/test_tuma_static tests/c/test_tuma.c \
+	  $$($(C_PKG) --cflags tuma) -L$(C_PREFIX)/lib -Wl,-Bstatic -ltuma -Wl,-Bdynamic \
+	  $$($(C_PKG) --static --libs-only-l tuma | sed 's/-ltuma\b//')
+	! ldd $(C_BUILD)/test_tuma_static | grep -q libtuma
+	$(CXX) $(CXX_WARN) -o $(C_BUILD)/header_cxx tests/c/header_cxx.cpp \
+	  $$($(C_PKG) --cflags --libs tuma) -Wl,-rpath,$(C_PREFIX)/lib
+	$(C_BUILD)/header_cxx
+	$(SANDBOX_RUN) $(VALGRIND) $(C_BUILD)/test_tuma_dynamic
+	$(SANDBOX_RUN) $(VALGRIND) $(C_BUILD)/test_tuma_static
+
+test-php: ffi-tools ffi-build
+	TUMA_LIB=$(TARGET_DIR)/debug/libtuma.so $(SANDBOX_RUN) php -d ffi.enable=1 bindings/php/tests/run.php
