@@ -106,7 +106,9 @@ impl tuma_result {
             tuma_result::InvalidCallback => c"invalid callback body",
             tuma_result::Network => c"network error",
             tuma_result::Timeout => c"the provider did not answer in time",
-            tuma_result::Store => c"the shared state store (Redis) failed or did not answer in time",
+            tuma_result::Store => {
+                c"the shared state store (Redis) failed or did not answer in time"
+            }
             tuma_result::Panic => c"internal error: a panic was caught in libtuma",
             tuma_result::Internal => c"internal error in libtuma",
         }
