@@ -1,0 +1,725 @@
+// Type definitions of the `tuma` package (hand-written; the native layer's own generated
+// declarations are in index.d.ts). Field names are the core's, in camelCase.
+
+/// <reference types="node" />
+
+// ---------------------------------------------------------------------------------------
+// Configuration
+
+/** Statum credentials (SMS, airtime, account). */
+export interface StatumOptions {
+  consumerKey: string
+  consumerSecret: string
+  /** Defaults to production, `https://api.statum.co.ke/api/v2/`. */
+  baseUrl?: string
+}
+
+/** Daraja (M-Pesa) credentials and defaults. */
+export interface DarajaOptions {
+  consumerKey: string
+  consumerSecret: string
+  /** Default `production`. */
+  environment?: 'sandbox' | 'production'
+  /** Overrides the environment's base URL (a proxy, the local sandbox). */
+  baseUrl?: string
+  /** The business shortcode (paybill, or the store number for Buy Goods). */
+  shortcode: string
+  /** The M-Pesa Express passkey (STK push and query). */
+  passkey?: string
+  /** The till number for Buy Goods STK pushes. */
+  tillNumber?: string
+  /** The initiator's user name (B2C, B2B, status, balance, reversal). */
+  initiatorName?: string
+  /** The initiator's password, encrypted into the SecurityCredential once. */
+  initiatorPassword?: string
+  /** A precomputed SecurityCredential, used as is. */
+  securityCredential?: string
+  /** Certificate (PEM or base64 DER) to encrypt the initiator password with. */
+  certificatePem?: string
+  /** Default `CallBackURL` of STK pushes. */
+  callbackUrl?: string
+  /** Default `ResultURL` of initiator requests. */
+  resultUrl?: string
+  /** Default `QueueTimeOutURL` of initiator requests. */
+  timeoutUrl?: string
+}
+
+/** UMS Pay credentials and limits. */
+export interface UmsPayOptions {
+  apiKey: string
+  email: string
+  accountId: string
+  baseUrl?: string
+  /** Client-side limit of requests per second (default 10, the provider's). */
+  ratePerSecond?: number
+  /** Client-side limit of requests per day (default 5000). */
+  dailyQuota?: number
+  /** Use the legacy endpoint names. */
+  legacyEndpoints?: boolean
+}
+
+/** Timeouts, retries and transport settings shared by every provider. */
+export interface HttpOptions {
+  /** Default 10 000. */
+  connectTimeoutMs?: number
+  /** Whole call; default 30 000; must exceed `connectTimeoutMs`. */
+  timeoutMs?: number
+  /** Retries of safe requests only (token, query, a request never sent). Default 2. */
+  maxRetries?: number
+  retryInitialBackoffMs?: number
+  retryMaxBackoffMs?: number
+  /** Allows plain `http://` to hosts other than loopback. Default false. */
+  allowInsecureHttp?: boolean
+  /** Appended to the User-Agent, default `node`. */
+  userAgentSuffix?: string
+}
+
+export interface ClientOptions {
+  statum?: StatumOptions
+  daraja?: DarajaOptions
+  umspay?: UmsPayOptions
+  http?: HttpOptions
+  /** Where shared state lives: this process (default) or a Redis shared by a fleet. */
+  store?: StoreOptions
+}
+
+export interface StoreOptions {
+  /** `memory`, or `redis://[:password@]host:port/db` / `rediss://…` (never printed). */
+  url: string
+  /** Prefix of every key (default `tuma:`). */
+  keyPrefix?: string
+  /** Bound on every store call, in milliseconds (default 250). */
+  timeoutMs?: number
+  /** How long callback ids are remembered, in seconds (default 7 days). */
+  dedupTtlSecs?: number
+}
+
+// ---------------------------------------------------------------------------------------
+// Statum
+
+export interface SendSmsRequest {
+  /** A registered sender id, 1–11 characters. */
+  senderId: string
+  /** Any accepted Kenyan form: `0712345678`, `+254 712 345 678`, `254712345678`. */
+  phone: string
+  /** 1–918 characters. */
+  message: string
+}
+
+export interface AirtimeRequest {
+  phone: string
+  /** Whole shillings, 5–10 000. */
+  amount: number
+}
+
+/** Statum's synchronous answer to SMS and airtime requests. */
+export interface StatumResponse {
+  statusCode: number
+  description: string
+  requestId: string
+}
+
+export interface AccountDetails {
+  statusCode: number
+  description: string
+  requestId: string
+  organization: {
+    name: string
+    details: {
+      availableBalance: number
+      location: string | null
+      website: string | null
+      officeEmail: string | null
+      officeMobile: string | null
+      mpesaAccountTopUpCode: string | null
+    }
+    accounts: Array<{ account: string, serviceName: string }>
+  }
+}
+
+/** The generic result webhook (`statum.result`). */
+export interface StatumResult {
+  requestId: string
+  /** `"200"` on success. */
+  resultCode: string
+  resultDesc: string
+}
+
+/** The airtime result webhook (`statum.airtime_result`). */
+export interface StatumAirtimeResult extends StatumResult {
+  charge: number
+  accountBalance: number
+}
+
+export interface StatumApi {
+  sendSms(request: SendSmsRequest): Promise<StatumResponse>
+  /** Moves money: never resent after it may have arrived (see `TumaError.outcomeUnknown`). */
+  airtime(request: AirtimeRequest): Promise<StatumResponse>
+  accountDetails(request?: Record<string, never>): Promise<AccountDetails>
+}
+
+// ---------------------------------------------------------------------------------------
+// Daraja
+
+/** M-Pesa result codes, by meaning. */
+export type Outcome =
+  | 'success' | 'insufficient_funds' | 'below_minimum' | 'above_maximum'
+  | 'daily_limit_exceeded' | 'maximum_balance_exceeded' | 'debit_party_invalid_state'
+  | 'duplicate' | 'rule_limited' | 'internal_failure' | 'initiator_credential_failed'
+  | 'initiator_not_found' | 'initiator_not_allowed' | 'initiator_inactive' | 'missing_fields'
+  | 'invalid_parameters' | 'system_busy' | 'invalid_command' | 'subscriber_locked' | 'expired'
+  | 'push_failed' | 'cancelled_by_user' | 'timeout' | 'wrong_pin' | 'initiator_invalid'
+  | 'declined_by_account_rule' | 'not_permitted' | 'credit_party_not_registered' | 'locked'
+  | 'already_reversed' | 'original_transaction_not_found' | 'gateway_error' | 'maintenance'
+  | 'other'
+
+export type IdentifierType = 'shortcode' | 'till' | 'msisdn'
+
+export interface StkPushRequest {
+  phone: string
+  /** Whole shillings, 1–250 000. */
+  amount: number
+  /** 1–12 characters. */
+  accountReference: string
+  /** At most 13 characters. */
+  transactionDesc?: string
+  /** Defaults to `daraja.callbackUrl` of the options. */
+  callbackUrl?: string
+  /** Default `pay_bill`. */
+  transactionType?: 'pay_bill' | 'buy_goods'
+  /** Overrides `daraja.tillNumber` for Buy Goods. */
+  tillNumber?: string
+}
+
+export interface StkPushResponse {
+  merchantRequestId: string
+  checkoutRequestId: string
+  responseCode: string
+  responseDescription: string
+  customerMessage: string
+}
+
+export interface StkQueryRequest {
+  checkoutRequestId: string
+}
+
+export interface StkQueryResponse {
+  merchantRequestId: string
+  checkoutRequestId: string
+  /** True while M-Pesa is still processing: query again later. */
+  pending: boolean
+  resultCode: string
+  resultDesc: string
+  outcome: Outcome
+  responseCode: string
+  responseDescription: string
+}
+
+export interface C2bRegisterUrlsRequest {
+  confirmationUrl: string
+  validationUrl: string
+  /** What M-Pesa does when the validation URL does not answer. Default `Completed`. */
+  responseType?: 'Completed' | 'Cancelled'
+  shortcode?: string
+}
+
+/** The answer to C2B register and simulate. */
+export interface C2bResponse {
+  originatorConversationId: string
+  responseCode: string
+  responseDescription: string
+}
+
+export interface C2bSimulateRequest {
+  phone: string
+  amount: number
+  billRefNumber?: string
+  /** Default `pay_bill`. */
+  commandId?: 'pay_bill' | 'buy_goods'
+  shortcode?: string
+}
+
+/** URLs and party shared by the initiator requests (defaults from the options). */
+export interface InitiatorUrls {
+  shortcode?: string
+  resultUrl?: string
+  timeoutUrl?: string
+}
+
+export interface B2cRequest extends InitiatorUrls {
+  phone: string
+  /** Whole shillings, 10–250 000. */
+  amount: number
+  /** 2–100 characters. */
+  remarks: string
+  /** Default `business_payment`. */
+  commandId?: 'salary_payment' | 'business_payment' | 'promotion_payment'
+  occasion?: string
+  /** Your idempotency id for the v3 API; generated when absent. */
+  originatorConversationId?: string
+}
+
+export interface B2cResponse {
+  originatorConversationId: string
+  conversationId: string
+  responseCode: string
+  responseDescription: string
+}
+
+export interface B2bRequest extends InitiatorUrls {
+  /** The receiving shortcode or till. */
+  partyB: string
+  amount: number
+  remarks: string
+  /** Default `business_pay_bill`. */
+  commandId?: 'business_pay_bill' | 'business_buy_goods'
+  accountReference?: string
+  /** The customer's phone, for the receiver's records. */
+  requester?: string
+  occasion?: string
+}
+
+/** The synchronous answer to initiator requests; the outcome arrives on `resultUrl`. */
+export interface InitiatorResponse {
+  conversationId: string
+  originatorConversationId: string
+  responseCode: string
+  responseDescription: string
+}
+
+export interface TransactionStatusRequest extends InitiatorUrls {
+  /** The M-Pesa receipt; or give `originalConversationId`. */
+  transactionId?: string
+  originalConversationId?: string
+  /** Default `shortcode`. */
+  identifierType?: IdentifierType
+  remarks?: string
+  occasion?: string
+}
+
+export interface AccountBalanceRequest extends InitiatorUrls {
+  identifierType?: IdentifierType
+  remarks?: string
+}
+
+export interface ReversalRequest extends InitiatorUrls {
+  transactionId: string
+  amount: number
+  remarks: string
+}
+
+export interface DynamicQrRequest {
+  merchantName: string
+  refNo: string
+  amount: number
+  trxCode: 'BG' | 'WA' | 'PB' | 'SM' | 'SB'
+  /** Credit party identifier: till, paybill, phone... */
+  cpi: string
+  /** Image size in pixels. */
+  size?: number
+}
+
+export interface DynamicQr {
+  responseCode: string
+  requestId: string
+  responseDescription: string
+  /** Base64 of the PNG image. */
+  qrCode: string
+}
+
+/** The STK push callback (`daraja.stk_callback`). */
+export interface StkCallback {
+  merchantRequestId: string
+  checkoutRequestId: string
+  resultCode: string
+  resultDesc: string
+  outcome: Outcome
+  amount: number | null
+  mpesaReceiptNumber: string | null
+  /** `YYYYMMDDHHmmss`, Kenyan time. */
+  transactionDate: string | null
+  phoneNumber: string | null
+  balance: string | null
+  /** Every `CallbackMetadata.Item` as sent. */
+  metadata: Array<{ name: string, value: unknown }>
+}
+
+export interface ResultParameter {
+  key: string
+  value: unknown
+}
+
+export interface B2cResultDetails {
+  kind: 'b2c'
+  transactionAmount: number | null
+  transactionReceipt: string | null
+  recipientIsRegisteredCustomer: boolean | null
+  chargesPaidAccountAvailableFunds: number | null
+  receiverPartyPublicName: string | null
+  transactionCompletedDateTime: string | null
+  utilityAccountAvailableFunds: number | null
+  workingAccountAvailableFunds: number | null
+}
+
+export interface B2bResultDetails {
+  kind: 'b2b'
+  amount: number | null
+  debitAccountBalance: string | null
+  debitPartyAffectedAccountBalance: string | null
+  transCompletedTime: string | null
+  debitPartyCharges: string | null
+  receiverPartyPublicName: string | null
+  currency: string | null
+  initiatorAccountCurrentBalance: string | null
+  debitAccountCurrentBalance: string | null
+  billReferenceNumber: string | null
+}
+
+export interface TransactionStatusResultDetails {
+  kind: 'transaction_status'
+  receiptNo: string | null
+  transactionStatus: string | null
+  amount: number | null
+  debitPartyName: string | null
+  creditPartyName: string | null
+  originatorConversationId: string | null
+  conversationId: string | null
+  initiatedTime: string | null
+  finalisedTime: string | null
+  debitAccountType: string | null
+  debitPartyCharges: string | null
+  transactionReason: string | null
+  reasonType: string | null
+}
+
+export interface BalanceAccount {
+  name: string
+  currency: string
+  available: number
+  uncleared: number
+  reserved: number
+  fourth: number
+}
+
+export interface AccountBalanceResultDetails {
+  kind: 'account_balance'
+  accounts: BalanceAccount[]
+  completedTime: string | null
+}
+
+export interface ReversalResultDetails {
+  kind: 'reversal'
+  originalTransactionId: string | null
+  amount: number | null
+  debitAccountBalance: string | null
+  transCompletedTime: string | null
+  charge: number | null
+  creditPartyPublicName: string | null
+  debitPartyPublicName: string | null
+}
+
+export type ResultDetails =
+  | B2cResultDetails | B2bResultDetails | TransactionStatusResultDetails
+  | AccountBalanceResultDetails | ReversalResultDetails | { kind: 'unknown' }
+
+/** The result POSTed to `ResultURL` by B2C, B2B, status, balance, reversal (`daraja.result`). */
+export interface DarajaResult {
+  resultType: string
+  resultCode: string
+  resultDesc: string
+  outcome: Outcome
+  originatorConversationId: string
+  conversationId: string
+  transactionId: string | null
+  details: ResultDetails
+  parameters: ResultParameter[]
+  referenceData: ResultParameter[]
+}
+
+/** A C2B validation or confirmation request (`daraja.c2b_validation`, `daraja.c2b_confirmation`). */
+export interface C2bPayment {
+  transactionType: string
+  transId: string
+  transTime: string
+  transAmount: number
+  businessShortCode: string
+  billRefNumber: string
+  invoiceNumber: string
+  orgAccountBalance: string
+  thirdPartyTransId: string
+  /** Masked or hashed by Safaricom. */
+  msisdn: string
+  firstName: string
+  middleName: string
+  lastName: string
+}
+
+/** A queue-timeout notice (`daraja.queue_timeout`). */
+export interface QueueTimeout {
+  originatorConversationId: string | null
+  conversationId: string | null
+  resultCode: string | null
+  resultDesc: string | null
+  /** The body as received (keys untouched). */
+  raw: unknown
+}
+
+export interface DarajaApi {
+  /** Moves money: never resent after it may have arrived. */
+  stkPush(request: StkPushRequest): Promise<StkPushResponse>
+  stkQuery(request: StkQueryRequest): Promise<StkQueryResponse>
+  c2bRegisterUrls(request: C2bRegisterUrlsRequest): Promise<C2bResponse>
+  c2bSimulate(request: C2bSimulateRequest): Promise<C2bResponse>
+  b2c(request: B2cRequest): Promise<B2cResponse>
+  b2b(request: B2bRequest): Promise<InitiatorResponse>
+  transactionStatus(request: TransactionStatusRequest): Promise<InitiatorResponse>
+  accountBalance(request?: AccountBalanceRequest): Promise<InitiatorResponse>
+  reversal(request: ReversalRequest): Promise<InitiatorResponse>
+  dynamicQr(request: DynamicQrRequest): Promise<DynamicQr>
+}
+
+// ---------------------------------------------------------------------------------------
+// UMS Pay
+
+export interface UmsPayStkPushRequest {
+  /** Whole shillings, 10–250 000. */
+  amount: number
+  phone: string
+  /** Your reference for the payment. */
+  reference: string
+}
+
+export interface UmsPayStkPush {
+  transactionRequestId: string
+  message: string
+  msisdn: string
+  amount: number
+  reference: string
+}
+
+export interface CompletedPayment {
+  transactionRequestId: string
+  receipt: string
+  amount: number
+  msisdn: string
+  date: string
+  reference: string
+  accountId: string | null
+  description: string
+}
+
+export interface FailedPayment {
+  transactionRequestId: string
+  code: string
+  description: string
+  amount: number | null
+  msisdn: string | null
+  reference: string | null
+  date: string | null
+}
+
+export interface PendingPayment {
+  transactionRequestId: string
+  description: string
+  amount: number | null
+  msisdn: string | null
+  reference: string | null
+}
+
+export type TransactionStatus =
+  | ({ status: 'pending' } & PendingPayment)
+  | ({ status: 'completed' } & CompletedPayment)
+  | ({ status: 'failed' | 'cancelled' | 'timeout' } & FailedPayment)
+
+export interface TransactionRequestIdRequest {
+  transactionRequestId: string
+}
+
+export interface WaitForStatusRequest {
+  transactionRequestId: string
+  /** Default 60 000, at most 3 600 000. Holds a libuv thread meanwhile. */
+  timeoutMs?: number
+}
+
+/** Confirm by id, or by a raw webhook body (which is then checked with a status query). */
+export type ConfirmPaymentRequest =
+  | { transactionRequestId: string, webhook?: never }
+  | { webhook: string, transactionRequestId?: never }
+
+/** A UMS Pay webhook (`umspay.webhook`). */
+export interface UmsPayWebhookEvent {
+  event: 'payment.initiated' | 'payment.completed' | 'payment.failed'
+  transactionRequestId: string
+  responseCode: number | null
+  responseDescription: string | null
+  merchantRequestId: string | null
+  checkoutRequestId: string | null
+  amount: number | null
+  receipt: string | null
+  date: string | null
+  reference: string | null
+  msisdn: string | null
+  /** Every other field of the body, as sent (keys untouched). */
+  extra: Record<string, unknown>
+}
+
+export interface UmsPayApi {
+  /** Moves money: never resent after it may have arrived. */
+  stkPush(request: UmsPayStkPushRequest): Promise<UmsPayStkPush>
+  transactionStatus(request: TransactionRequestIdRequest): Promise<TransactionStatus>
+  /** Polls until the payment leaves `pending` or `timeoutMs` passes. */
+  waitForStatus(request: WaitForStatusRequest): Promise<TransactionStatus>
+  /** The completed payment, or null when it did not complete. */
+  confirmPayment(request: ConfirmPaymentRequest): Promise<CompletedPayment | null>
+}
+
+// ---------------------------------------------------------------------------------------
+// Receiving callbacks
+
+export interface ReceiveCallbackRequest {
+  /** A callback kind: `statum.airtime_result`, `daraja.stk_callback`, `umspay.webhook`... */
+  kind: string
+  /** The raw request body, as received. */
+  body: string
+}
+
+export interface ReceivedCallback {
+  /** False for a redelivery: answer 200, but do not act on it again. */
+  firstTime: boolean
+  /** The id it was de-duplicated on (request id, CheckoutRequestID, TransID...). */
+  id: string
+  /** The parsed callback, as the matching `callbacks.*` parser returns it. */
+  callback: unknown
+}
+
+export interface CallbacksApi {
+  /** Parses a callback and tells whether it is the first delivery (process- or fleet-wide). */
+  receive(request: ReceiveCallbackRequest): Promise<ReceivedCallback>
+  /** True the first time `id` is seen; a `StoreError` when Redis cannot answer. */
+  firstTime(request: { id: string }): Promise<{ firstTime: boolean }>
+}
+
+// ---------------------------------------------------------------------------------------
+// The client
+
+export declare class Client {
+  /** Throws `ConfigError` when the options are incomplete or wrong. */
+  constructor(options?: ClientOptions)
+  /** A client configured from the `TUMA_*` environment variables. */
+  static fromEnv(): Client
+  readonly statum: StatumApi
+  readonly daraja: DarajaApi
+  readonly umspay: UmsPayApi
+  /** Receiving callbacks: parse and recognise redeliveries. */
+  readonly callbacks: CallbacksApi
+  /** Any operation by its core name (`statum.send_sms`); the typed methods call this. */
+  call(operation: string, request?: object): Promise<unknown>
+}
+
+// ---------------------------------------------------------------------------------------
+// Callbacks and utilities
+
+/** The raw body of a callback request, as received. */
+export type CallbackBody = Buffer | Uint8Array | ArrayBuffer | string
+
+export declare const callbacks: {
+  readonly statum: {
+    result(body: CallbackBody): StatumResult
+    airtimeResult(body: CallbackBody): StatumAirtimeResult
+  }
+  readonly daraja: {
+    stkCallback(body: CallbackBody): StkCallback
+    result(body: CallbackBody): DarajaResult
+    c2bValidation(body: CallbackBody): C2bPayment
+    c2bConfirmation(body: CallbackBody): C2bPayment
+    queueTimeout(body: CallbackBody): QueueTimeout
+  }
+  readonly umspay: {
+    webhook(body: CallbackBody): UmsPayWebhookEvent
+  }
+}
+
+/** Parses a callback by kind name, e.g. `statum.result`. */
+export declare function parseCallback(kind: string, body: CallbackBody): unknown
+
+/** A C2B validation reply: send it as the JSON response body (keys as Safaricom spells them). */
+export interface C2bReply {
+  ResultCode: string | number
+  ResultDesc: string
+  ThirdPartyTransID?: string
+}
+
+export type C2bRejectReason =
+  | 'invalid_msisdn' | 'invalid_account_number' | 'invalid_amount' | 'invalid_kyc'
+  | 'invalid_shortcode' | 'other'
+  | 'C2B00011' | 'C2B00012' | 'C2B00013' | 'C2B00014' | 'C2B00015' | 'C2B00016'
+
+export declare const utils: {
+  readonly phone: {
+    /** `{phone: '254712345678', carrier: 'safaricom'}`; the carrier is a hint. */
+    normalize(request: { phone: string }): { phone: string, carrier: 'safaricom' | 'airtel' | 'telkom' | 'other' }
+  }
+  readonly daraja: {
+    /** The STK `Password` and the timestamp it was made with (now, Kenyan time, by default). */
+    stkPassword(request: { shortcode: string, passkey: string, timestamp?: string }): { password: string, timestamp: string }
+    /** Now as `YYYYMMDDHHmmss`, Kenyan time. */
+    timestamp(request?: Record<string, never>): { timestamp: string }
+    /** Encrypts an initiator password with Safaricom's (or your) certificate. */
+    securityCredential(request: { password: string, certificatePem?: string, environment?: 'sandbox' | 'production' }): { securityCredential: string }
+    c2bAccept(request?: { thirdPartyTransId?: string }): C2bReply
+    c2bReject(request: { reason: C2bRejectReason }): C2bReply
+    c2bConfirmationAck(request?: Record<string, never>): C2bReply
+  }
+}
+
+/** Runs a local utility by name, e.g. `phone.normalize`. */
+export declare function utility(name: string, request?: object): unknown
+
+/** Every operation name the native core offers (`statum.send_sms`...). */
+export declare function operations(): string[]
+/** Every callback kind the native core parses. */
+export declare function callbackKinds(): string[]
+/** Every local utility the native core offers. */
+export declare function utilities(): string[]
+/** Version of the tuma core in the addon. */
+export declare const version: string
+
+// ---------------------------------------------------------------------------------------
+// Errors
+
+export type ErrorKind =
+  | 'invalid_input' | 'config' | 'authentication' | 'api' | 'rate_limited' | 'network'
+  | 'timeout' | 'decode' | 'invalid_callback' | 'store'
+
+/** Any failure reported by tuma. */
+export declare class TumaError extends Error {
+  readonly kind: ErrorKind
+  /** `statum`, `daraja` or `umspay`; null for input and configuration errors. */
+  readonly provider: 'statum' | 'daraja' | 'umspay' | null
+  /** HTTP status of the provider's answer, when there was one. */
+  readonly status: number | null
+  /** The provider's own error code (`400.002.02`, `422`, `102`...). */
+  readonly code: string | null
+  /** The provider's request id. */
+  readonly requestId: string | null
+  /** The input or setting at fault (`phone`, `statum.consumer_key`). */
+  readonly field: string | null
+  /** How long the provider asked to wait, on `RateLimitedError`. */
+  readonly retryAfterMs: number | null
+  /**
+   * True when the request may have been processed although the call failed: for a
+   * money-moving call, check the status (or wait for the callback) before sending again.
+   */
+  readonly outcomeUnknown: boolean
+}
+export declare class InvalidInputError extends TumaError { readonly kind: 'invalid_input' }
+export declare class ConfigError extends TumaError { readonly kind: 'config' }
+export declare class AuthenticationError extends TumaError { readonly kind: 'authentication' }
+export declare class ApiError extends TumaError { readonly kind: 'api' }
+export declare class RateLimitedError extends TumaError { readonly kind: 'rate_limited' }
+export declare class NetworkError extends TumaError { readonly kind: 'network' }
+export declare class TimeoutError extends TumaError { readonly kind: 'timeout' }
+export declare class DecodeError extends TumaError { readonly kind: 'decode' }
+export declare class InvalidCallbackError extends TumaError { readonly kind: 'invalid_callback' }
+/** The shared state store (Redis) failed: for de-duplication, do not act on a guess. */
+export declare class StoreError extends TumaError { readonly kind: 'store' }

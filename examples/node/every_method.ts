@@ -1,0 +1,101 @@
+// Every method of the `tuma` Node package, typed. Compiled in CI with `tsc --strict --noEmit`
+// so that the hand-written declarations stay usable; run it (after `tsc`) with the TUMA_*
+// variables pointing at the sandbox (`tuma sandbox`) or real credentials.
+import {
+  Client, callbacks, utils, parseCallback, utility, operations, callbackKinds, utilities, version,
+  TumaError, ApiError, InvalidInputError, RateLimitedError, StoreError,
+  type StkCallback, type TransactionStatus, type DarajaResult
+} from 'tuma'
+
+async function statum (client: Client): Promise<void> {
+  const sms = await client.statum.sendSms({ senderId: 'TUMA', phone: '0712345678', message: 'Karibu!' })
+  const requestId: string = sms.requestId
+  const topUp = await client.statum.airtime({ phone: '0712345678', amount: 50 })
+  const account = await client.statum.accountDetails()
+  const balance: number = account.organization.details.availableBalance
+  console.log(requestId, topUp.statusCode, balance, account.organization.accounts.map((a) => a.serviceName))
+}
+
+async function daraja (client: Client): Promise<void> {
+  const push = await client.daraja.stkPush({ phone: '0708374149', amount: 10, accountReference: 'ORDER-1', transactionDesc: 'Order 1' })
+  const query = await client.daraja.stkQuery({ checkoutRequestId: push.checkoutRequestId })
+  if (!query.pending && query.outcome === 'success') console.log('paid', query.resultDesc)
+  await client.daraja.c2bRegisterUrls({ confirmationUrl: 'https://shop.example/c2b/confirm', validationUrl: 'https://shop.example/c2b/validate', responseType: 'Completed' })
+  await client.daraja.c2bSimulate({ phone: '254708374149', amount: 100, billRefNumber: 'INV-1', commandId: 'pay_bill' })
+  const b2c = await client.daraja.b2c({ phone: '254708374149', amount: 100, remarks: 'Refund', commandId: 'business_payment', occasion: 'Returns' })
+  await client.daraja.b2b({ partyB: '600000', amount: 500, remarks: 'Stock', commandId: 'business_pay_bill', accountReference: 'ACC-1' })
+  await client.daraja.transactionStatus({ originalConversationId: b2c.originatorConversationId, identifierType: 'shortcode' })
+  await client.daraja.accountBalance()
+  await client.daraja.reversal({ transactionId: 'TQ4K7XG2MB', amount: 100, remarks: 'Mistake' })
+  const qr = await client.daraja.dynamicQr({ merchantName: 'Duka', refNo: 'INV-1', amount: 200, trxCode: 'BG', cpi: '174379', size: 300 })
+  const png: Buffer = Buffer.from(qr.qrCode, 'base64')
+  console.log(png.length)
+}
+
+async function umspay (client: Client): Promise<void> {
+  const push = await client.umspay.stkPush({ amount: 1500, phone: '0712345678', reference: 'ORDER-12345' })
+  const now: TransactionStatus = await client.umspay.transactionStatus({ transactionRequestId: push.transactionRequestId })
+  const final = await client.umspay.waitForStatus({ transactionRequestId: push.transactionRequestId, timeoutMs: 90_000 })
+  if (final.status === 'completed') console.log('receipt', final.receipt)
+  else if (final.status !== 'pending') console.log('failed', final.code, final.description)
+  const confirmed = await client.umspay.confirmPayment({ transactionRequestId: push.transactionRequestId })
+  console.log(now.status, confirmed?.receipt ?? 'not paid')
+}
+
+function webhooks (body: Buffer): void {
+  const sms = callbacks.statum.result(body)
+  const airtime = callbacks.statum.airtimeResult(body)
+  const stk: StkCallback = callbacks.daraja.stkCallback(body)
+  const result: DarajaResult = callbacks.daraja.result(body)
+  if (result.details.kind === 'b2c') console.log(result.details.transactionReceipt)
+  const validation = callbacks.daraja.c2bValidation(body)
+  const confirmation = callbacks.daraja.c2bConfirmation(body.toString('utf8'))
+  const timeout = callbacks.daraja.queueTimeout(new Uint8Array(body))
+  const event = callbacks.umspay.webhook(body)
+  const generic: unknown = parseCallback('statum.result', body)
+  console.log(sms.resultCode, airtime.charge, stk.mpesaReceiptNumber, validation.transAmount, confirmation.transId, timeout.raw, event.event, generic)
+}
+
+function local (): void {
+  const { phone, carrier } = utils.phone.normalize({ phone: '0712 345 678' })
+  const { password, timestamp } = utils.daraja.stkPassword({ shortcode: '174379', passkey: 'passkey' })
+  const now = utils.daraja.timestamp().timestamp
+  const { securityCredential } = utils.daraja.securityCredential({ password: 'initiator-password', environment: 'sandbox' })
+  const accept = utils.daraja.c2bAccept({ thirdPartyTransId: 'T-1' })
+  const reject = utils.daraja.c2bReject({ reason: 'invalid_account_number' })
+  const ack = utils.daraja.c2bConfirmationAck()
+  const generic: unknown = utility('phone.normalize', { phone: '0712345678' })
+  console.log(phone, carrier, password, timestamp, now, securityCredential.length, accept.ResultCode, reject.ResultCode, ack.ResultDesc, generic)
+  console.log(version, operations().length, callbackKinds().length, utilities().length)
+}
+
+async function main (): Promise<void> {
+  const client = Client.fromEnv()
+  const explicit = new Client({
+    statum: { consumerKey: 'key', consumerSecret: 'secret' },
+    daraja: { consumerKey: 'key', consumerSecret: 'secret', environment: 'sandbox', shortcode: '174379', passkey: 'passkey', callbackUrl: 'https://shop.example/mpesa/stk' },
+    umspay: { apiKey: 'key', email: 'dev@shop.example', accountId: 'UMPAY-1' },
+    http: { timeoutMs: 30_000, maxRetries: 2 }
+  })
+  console.log(typeof explicit.call)
+  try {
+    await statum(client)
+    await daraja(client)
+    await umspay(client)
+    const received = await client.callbacks.receive({ kind: 'statum.result', body: '{"request_id":"r1","result_code":"200","result_desc":"ok"}' })
+    if (received.firstTime) console.log('new callback', received.id)
+    const seen: { firstTime: boolean } = await client.callbacks.firstTime({ id: 'order-42' })
+    console.log(seen.firstTime)
+  } catch (error) {
+    if (error instanceof InvalidInputError) console.error('fix the input', error.field)
+    else if (error instanceof StoreError) console.error('store down: do not ship yet')
+    else if (error instanceof RateLimitedError) console.error('slow down', error.retryAfterMs)
+    else if (error instanceof ApiError) console.error(error.provider, error.status, error.code, error.requestId)
+    else if (error instanceof TumaError && error.outcomeUnknown) console.error('check the status before retrying:', error.message)
+    else throw error
+  }
+  webhooks(Buffer.from('{}'))
+  local()
+}
+
+main().catch((error: unknown) => { console.error(error); process.exitCode = 1 })

@@ -1,0 +1,146 @@
+'use strict'
+// Error classes and transport failures, against tiny local servers that misbehave on purpose.
+
+const { test } = require('node:test')
+const assert = require('node:assert/strict')
+const { tuma, localServer, closedPort, statumOk, STATUM } = require('./helpers.js')
+
+function clientFor (url, http = {}) {
+  return new tuma.Client({
+    statum: { ...STATUM, baseUrl: url },
+    http: { maxRetries: 0, connectTimeoutMs: 200, retryInitialBackoffMs: 10, ...http }
+  })
+}
+
+test('every error class derives from TumaError and Error, with its kind', () => {
+  const classes = {
+    invalid_input: tuma.InvalidInputError,
+    config: tuma.ConfigError,
+    authentication: tuma.AuthenticationError,
+    api: tuma.ApiError,
+    rate_limited: tuma.RateLimitedError,
+    network: tuma.NetworkError,
+    timeout: tuma.TimeoutError,
+    decode: tuma.DecodeError,
+    invalid_callback: tuma.InvalidCallbackError
+  }
+  for (const [kind, Class] of Object.entries(classes)) {
+    assert.equal(typeof Class, 'function', kind)
+    assert.ok(Class.prototype instanceof tuma.TumaError, kind)
+    assert.ok(Class.prototype instanceof Error, kind)
+  }
+})
+
+test('a refused connection is a NetworkError that was certainly not sent', async () => {
+  const port = await closedPort()
+  const client = clientFor(`http://127.0.0.1:${port}/`)
+  await assert.rejects(client.statum.airtime({ phone: '254712345678', amount: 50 }), (e) => {
+    assert.ok(e instanceof tuma.NetworkError, String(e))
+    assert.equal(e.kind, 'network')
+    assert.equal(e.provider, 'statum')
+    assert.equal(e.outcomeUnknown, false)
+    return true
+  })
+})
+
+test('a money-moving call that times out after sending is outcomeUnknown', async () => {
+  const server = await localServer(() => ({ delayMs: 1500, body: statumOk() }))
+  try {
+    const client = clientFor(server.url, { timeoutMs: 300 })
+    const started = Date.now()
+    await assert.rejects(client.statum.airtime({ phone: '254712345678', amount: 50 }), (e) => {
+      assert.ok(e instanceof tuma.TimeoutError, String(e))
+      assert.equal(e.kind, 'timeout')
+      assert.equal(e.outcomeUnknown, true)
+      return true
+    })
+    assert.ok(Date.now() - started < 1400, 'the timeout fired before the answer')
+    assert.equal(server.requests.length, 1, 'never resent')
+  } finally {
+    await server.close()
+  }
+})
+
+test('a body that is not JSON is a DecodeError with outcome unknown', async () => {
+  const server = await localServer(() => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html>proxy</html>' }))
+  try {
+    await assert.rejects(clientFor(server.url).statum.sendSms({ senderId: 'TUMA', phone: '254712345678', message: 'x' }), (e) => {
+      assert.ok(e instanceof tuma.DecodeError, String(e))
+      assert.equal(e.status, 200)
+      assert.equal(e.outcomeUnknown, true)
+      return true
+    })
+  } finally {
+    await server.close()
+  }
+})
+
+test('HTTP 429 is a RateLimitedError carrying Retry-After', async () => {
+  const server = await localServer(() => ({ status: 429, headers: { 'retry-after': '2' }, body: '' }))
+  try {
+    await assert.rejects(clientFor(server.url).statum.accountDetails(), (e) => {
+      assert.ok(e instanceof tuma.RateLimitedError, String(e))
+      assert.equal(e.kind, 'rate_limited')
+      assert.equal(e.retryAfterMs, 2000)
+      return true
+    })
+  } finally {
+    await server.close()
+  }
+})
+
+test('requests carry the node User-Agent and camelCase options reach the core', async () => {
+  const server = await localServer(() => ({ body: statumOk() }))
+  try {
+    await clientFor(server.url).statum.sendSms({ senderId: 'TUMA', phone: '0712345678', message: 'hi' })
+    await clientFor(server.url, { userAgentSuffix: 'shop' }).statum.sendSms({ senderId: 'TUMA', phone: '0712345678', message: 'hi' })
+    assert.match(server.requests[0].headers['user-agent'], /^tuma\/\d+\.\d+\.\d+ \(node\)$/)
+    assert.match(server.requests[1].headers['user-agent'], /^tuma\/\d+\.\d+\.\d+ \(shop\)$/)
+    assert.equal(server.requests[0].url.replace(/\/+/g, '/'), '/sms')
+    assert.deepEqual(JSON.parse(server.requests[0].body), { sender_id: 'TUMA', phone_number: '254712345678', message: 'hi' })
+  } finally {
+    await server.close()
+  }
+})
+
+test('configuration errors are thrown synchronously as ConfigError', () => {
+  assert.throws(() => new tuma.Client({ statum: { consumerKey: 'k' } }), (e) => e instanceof tuma.ConfigError)
+  assert.throws(() => new tuma.Client({ statum: { ...STATUM, baseUrl: 'http://api.example.com/' } }), (e) => {
+    assert.ok(e instanceof tuma.ConfigError, String(e))
+    return true
+  })
+  assert.throws(() => new tuma.Client({ stautm: {} }), (e) => e instanceof tuma.ConfigError && e.field === 'config' && /unknown field/.test(e.message))
+})
+
+test('secrets never appear in errors or in the client object', () => {
+  const client = new tuma.Client({ statum: { consumerKey: 'k', consumerSecret: 'very-secret-value', baseUrl: 'http://127.0.0.1:1/' } })
+  const util = require('node:util')
+  assert.doesNotMatch(util.inspect(client, { depth: 5, showHidden: true }), /very-secret-value/)
+  assert.doesNotMatch(JSON.stringify(client), /very-secret-value/)
+  assert.throws(
+    () => new tuma.Client({ statum: { consumerKey: 'k', consumerSecret: 'very-secret-value', baseUrl: 'ftp://x' } }),
+    (e) => e instanceof tuma.ConfigError && !/very-secret-value/.test(e.message)
+  )
+})
+
+test('Client.fromEnv reads TUMA_* variables', async () => {
+  const server = await localServer(() => ({ body: statumOk('b'.repeat(32)) }))
+  const saved = { ...process.env }
+  try {
+    process.env.TUMA_STATUM_CONSUMER_KEY = 'env-key'
+    process.env.TUMA_STATUM_CONSUMER_SECRET = 'env-secret'
+    process.env.TUMA_STATUM_BASE_URL = server.url
+    const client = tuma.Client.fromEnv()
+    const sms = await client.statum.sendSms({ senderId: 'TUMA', phone: '0712345678', message: 'hi' })
+    assert.equal(sms.requestId, 'b'.repeat(32))
+    const auth = server.requests[0].headers.authorization
+    assert.equal(Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString(), 'env-key:env-secret')
+
+    delete process.env.TUMA_STATUM_CONSUMER_SECRET
+    assert.throws(() => tuma.Client.fromEnv(), (e) => e instanceof tuma.ConfigError && e.field === 'TUMA_STATUM_CONSUMER_SECRET')
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]
+    Object.assign(process.env, saved)
+    await server.close()
+  }
+})
