@@ -199,6 +199,63 @@ impl Sandbox {
     }
 }
 
+/// The control API, for tests in any language (not counted as provider requests):
+///
+/// | request | effect |
+/// |---|---|
+/// | `POST /_sandbox/faults` `{"path_contains": "/airtime", "fault": "status=503;retry_after=1", "times": 1}` | adds a fault rule (`fault` as in [`faults::FAULT_HEADER`], or `close_before_read`) |
+/// | `DELETE /_sandbox/faults` | removes every rule |
+/// | `GET /_sandbox/stats` | `{"requests": N, "paths": {...}, "payments": [...]}` |
+fn control(shared: &Shared, path: &str, req: &Request) -> Response {
+    use serde_json::json;
+    match (req.method.as_str(), path) {
+        ("POST", "/faults") => {
+            let body = req.json().unwrap_or_default();
+            let spec = body.get("fault").and_then(|v| v.as_str()).unwrap_or("");
+            let fault = if spec == "close_before_read" {
+                Some(Fault::CloseBeforeRead)
+            } else {
+                Fault::parse(spec)
+            };
+            let Some(fault) = fault else {
+                return Response::json(400, &json!({"error": "unknown fault"}));
+            };
+            let path_contains = body
+                .get("path_contains")
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            let times = body.get("times").and_then(|v| v.as_u64()).unwrap_or(1) as u32;
+            shared
+                .faults
+                .add(FaultRule::new(path_contains, fault, times));
+            Response::json(200, &json!({"ok": true}))
+        }
+        ("DELETE", "/faults") => {
+            shared.faults.clear();
+            Response::json(200, &json!({"ok": true}))
+        }
+        ("GET", "/stats") => {
+            let paths = shared.per_path.lock().unwrap().clone();
+            let payments: Vec<_> = shared
+                .ledger
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|p| json!({"provider": p.provider, "operation": p.operation, "identity": p.identity}))
+                .collect();
+            Response::json(
+                200,
+                &json!({
+                    "requests": shared.requests_total.load(Ordering::SeqCst),
+                    "paths": paths,
+                    "payments": payments,
+                }),
+            )
+        }
+        _ => Response::json(404, &json!({"error": "no such control path"})),
+    }
+}
+
 fn route(
     shared: &Shared,
     statum: &statum::Statum,
@@ -206,6 +263,9 @@ fn route(
     umspay: &umspay::UmsPay,
     req: &Request,
 ) -> Response {
+    if let Some(rest) = req.path.strip_prefix("/_sandbox") {
+        return control(shared, rest, req);
+    }
     shared.requests_total.fetch_add(1, Ordering::SeqCst);
     *shared
         .per_path

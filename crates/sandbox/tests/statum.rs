@@ -499,3 +499,36 @@ fn duplicate_window_refuses_similar_airtime() {
     assert_ok(status, &resp);
     assert_eq!(sb.processed_payments().len(), 2);
 }
+
+#[test]
+fn the_control_api_injects_faults_and_reports_stats() {
+    let sandbox = tuma_sandbox::Sandbox::start(Default::default()).unwrap();
+    let agent = ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build(),
+    );
+    let base = sandbox.base_url();
+    let r = agent
+        .post(&format!("{base}/_sandbox/faults"))
+        .send_json(serde_json::json!({"path_contains": "/account-details", "fault": "status=503", "times": 1}))
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let url = format!("{}/account-details", sandbox.statum_url());
+    let first = agent.get(&url).call().unwrap();
+    assert_eq!(first.status(), 503);
+    let second = agent.get(&url).call().unwrap();
+    assert_eq!(
+        second.status(),
+        401,
+        "the fault is used up; no credentials were sent"
+    );
+    let mut stats = agent.get(&format!("{base}/_sandbox/stats")).call().unwrap();
+    let stats: serde_json::Value = stats.body_mut().read_json().unwrap();
+    assert_eq!(stats["requests"], 2, "control calls are not counted");
+    let bad = agent
+        .post(&format!("{base}/_sandbox/faults"))
+        .send_json(serde_json::json!({"fault": "nonsense"}))
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+}
