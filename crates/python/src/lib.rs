@@ -1,1 +1,291 @@
-//! Python binding (placeholder)
+//! `tuma._tuma`: the native half of the Python package `tuma`.
+//!
+//! Deliberately thin: it converts arguments, calls [`tuma::ops`] (the core's JSON entry
+//! point) with the GIL released, and turns [`tuma::Error`] into the `tuma.TumaError`
+//! exception tree in one place (`to_py_err`). The Pythonic API (keyword arguments,
+//! provider groups, typed results, asyncio) lives in the pure-Python package around it.
+
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::PyType;
+use serde_json::Value;
+
+create_exception!(
+    _tuma,
+    TumaError,
+    PyException,
+    "Root of every error raised by tuma."
+);
+create_exception!(
+    _tuma,
+    InvalidInputError,
+    TumaError,
+    "Bad input, caught before any request was sent; `field` names it."
+);
+create_exception!(
+    _tuma,
+    ConfigError,
+    TumaError,
+    "The client's configuration is incomplete or wrong; `field` names the setting."
+);
+create_exception!(
+    _tuma,
+    AuthenticationError,
+    TumaError,
+    "The provider refused the credentials."
+);
+create_exception!(
+    _tuma,
+    ApiError,
+    TumaError,
+    "The provider answered with an error (`status`, `code`, `request_id`)."
+);
+create_exception!(
+    _tuma,
+    RateLimitedError,
+    TumaError,
+    "Too many requests; `retry_after` (seconds) says how long to wait when known."
+);
+create_exception!(
+    _tuma,
+    NetworkError,
+    TumaError,
+    "A connection-level failure; see `outcome_unknown` before sending again."
+);
+create_exception!(
+    _tuma,
+    TumaTimeoutError,
+    TumaError,
+    "The call ran out of time; see `outcome_unknown` before sending again."
+);
+create_exception!(
+    _tuma,
+    DecodeError,
+    TumaError,
+    "The provider's answer could not be understood; the outcome is unknown."
+);
+create_exception!(
+    _tuma,
+    InvalidCallbackError,
+    TumaError,
+    "A callback body that is not what the provider sends."
+);
+create_exception!(
+    _tuma,
+    StoreError,
+    TumaError,
+    "The shared state store (Redis) failed or did not answer in time; for callback de-duplication, do not act on a guess."
+);
+
+/// Attributes every tuma exception carries (`None`/`False` when not applicable).
+const ERROR_ATTRIBUTES: &[&str] = &[
+    "kind",
+    "provider",
+    "code",
+    "status",
+    "request_id",
+    "field",
+    "retry_after",
+];
+
+/// The one conversion from the core's error to a Python exception.
+fn to_py_err(error: tuma::Error) -> PyErr {
+    let message = error.to_string();
+    let err = match error.kind() {
+        "invalid_input" => InvalidInputError::new_err(message),
+        "config" => ConfigError::new_err(message),
+        "authentication" => AuthenticationError::new_err(message),
+        "api" => ApiError::new_err(message),
+        "rate_limited" => RateLimitedError::new_err(message),
+        "network" => NetworkError::new_err(message),
+        "timeout" => TumaTimeoutError::new_err(message),
+        "decode" => DecodeError::new_err(message),
+        "invalid_callback" => InvalidCallbackError::new_err(message),
+        "store" => StoreError::new_err(message),
+        // `tuma::Error` is non-exhaustive: a kind added later still lands under the root.
+        _ => TumaError::new_err(message),
+    };
+    Python::attach(|py| {
+        let value = err.value(py);
+        let set = |name: &str, v: Bound<'_, PyAny>| {
+            // Setting an attribute on a fresh exception instance cannot fail.
+            let _ = value.setattr(name, v);
+        };
+        set("kind", error.kind().into_pyobject(py).unwrap().into_any());
+        set(
+            "provider",
+            error
+                .provider()
+                .map(tuma::Provider::as_str)
+                .into_pyobject(py)
+                .unwrap(),
+        );
+        set("code", error.code().into_pyobject(py).unwrap());
+        set("status", error.status().into_pyobject(py).unwrap());
+        set("request_id", error.request_id().into_pyobject(py).unwrap());
+        set("field", error.field().into_pyobject(py).unwrap());
+        set(
+            "retry_after",
+            error
+                .retry_after()
+                .map(|d| d.as_secs_f64())
+                .into_pyobject(py)
+                .unwrap(),
+        );
+        set(
+            "outcome_unknown",
+            pyo3::types::PyBool::new(py, error.outcome_unknown())
+                .to_owned()
+                .into_any(),
+        );
+    });
+    err
+}
+
+/// Parses a request document handed over by the Python layer.
+fn request(json: &str) -> PyResult<Value> {
+    serde_json::from_str(json).map_err(|_| {
+        to_py_err(tuma::Error::InvalidInput {
+            field: "request".into(),
+            rule: "must be a JSON object".into(),
+        })
+    })
+}
+
+fn to_string(value: &Value) -> String {
+    value.to_string()
+}
+
+/// A tuma client: one per application, safe to share between threads.
+///
+/// Built from a JSON configuration document (`tuma::Config`) or from `TUMA_*` environment
+/// variables. Every network call releases the GIL.
+#[pyclass(frozen, module = "tuma._tuma")]
+struct Client {
+    inner: tuma::Client,
+}
+
+fn build(mut config: tuma::Config) -> PyResult<Client> {
+    if config.http.user_agent_suffix.is_none() {
+        config.http.user_agent_suffix = Some("python".into());
+    }
+    let inner = tuma::Client::new(config).map_err(to_py_err)?;
+    Ok(Client { inner })
+}
+
+#[pymethods]
+impl Client {
+    /// Builds a client from a JSON configuration document.
+    #[new]
+    #[pyo3(signature = (config_json = "{}".to_string()))]
+    fn new(config_json: String) -> PyResult<Self> {
+        build(tuma::Config::from_json(&config_json).map_err(to_py_err)?)
+    }
+
+    /// Builds a client from `TUMA_*` environment variables.
+    #[staticmethod]
+    fn from_env() -> PyResult<Self> {
+        build(tuma::Config::from_env().map_err(to_py_err)?)
+    }
+
+    /// Runs the operation `operation` (e.g. `"statum.send_sms"`) with a JSON request
+    /// document and returns the JSON result. The GIL is released during the call.
+    fn call(&self, py: Python<'_>, operation: String, request_json: String) -> PyResult<String> {
+        let request = request(&request_json)?;
+        let client = &self.inner;
+        py.detach(|| tuma::ops::call(client, &operation, &request))
+            .map(|v| to_string(&v))
+            .map_err(to_py_err)
+    }
+
+    fn __repr__(&self) -> String {
+        let c = self.inner.config();
+        let mut parts = Vec::new();
+        if c.statum.is_some() {
+            parts.push("statum");
+        }
+        if c.daraja.is_some() {
+            parts.push("daraja");
+        }
+        if c.umspay.is_some() {
+            parts.push("umspay");
+        }
+        format!("<tuma._tuma.Client providers=[{}]>", parts.join(", "))
+    }
+}
+
+/// Parses a callback body of `kind` (e.g. `"statum.airtime_result"`) into JSON.
+#[pyfunction]
+fn parse_callback(kind: String, body: &[u8]) -> PyResult<String> {
+    tuma::ops::parse_callback(&kind, body)
+        .map(|v| to_string(&v))
+        .map_err(to_py_err)
+}
+
+/// Runs a local utility (no network) with a JSON request document.
+#[pyfunction]
+fn utility(name: String, request_json: String) -> PyResult<String> {
+    let request = request(&request_json)?;
+    tuma::ops::utility(&name, &request)
+        .map(|v| to_string(&v))
+        .map_err(to_py_err)
+}
+
+/// Every operation name [`Client::call`] accepts.
+#[pyfunction]
+fn operations() -> Vec<&'static str> {
+    tuma::ops::operations()
+}
+
+/// Every callback kind [`parse_callback`] accepts.
+#[pyfunction]
+fn callback_kinds() -> Vec<&'static str> {
+    tuma::ops::callback_kinds()
+}
+
+/// Every utility name [`utility`] accepts.
+#[pyfunction]
+fn utilities() -> Vec<&'static str> {
+    tuma::ops::utilities()
+}
+
+#[pymodule(gil_used = false)]
+fn _tuma(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("__version__", tuma::VERSION)?;
+    m.add_class::<Client>()?;
+    m.add_function(wrap_pyfunction!(parse_callback, m)?)?;
+    m.add_function(wrap_pyfunction!(utility, m)?)?;
+    m.add_function(wrap_pyfunction!(operations, m)?)?;
+    m.add_function(wrap_pyfunction!(callback_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(utilities, m)?)?;
+
+    let root: Bound<'_, PyType> = py.get_type::<TumaError>();
+    for name in ERROR_ATTRIBUTES {
+        root.setattr(*name, py.None())?;
+    }
+    root.setattr("outcome_unknown", false)?;
+    let classes = [
+        ("TumaError", root),
+        ("InvalidInputError", py.get_type::<InvalidInputError>()),
+        ("ConfigError", py.get_type::<ConfigError>()),
+        ("AuthenticationError", py.get_type::<AuthenticationError>()),
+        ("ApiError", py.get_type::<ApiError>()),
+        ("RateLimitedError", py.get_type::<RateLimitedError>()),
+        ("NetworkError", py.get_type::<NetworkError>()),
+        ("TumaTimeoutError", py.get_type::<TumaTimeoutError>()),
+        ("DecodeError", py.get_type::<DecodeError>()),
+        (
+            "InvalidCallbackError",
+            py.get_type::<InvalidCallbackError>(),
+        ),
+        ("StoreError", py.get_type::<StoreError>()),
+    ];
+    for (name, class) in classes {
+        // Shown as `tuma.ApiError` in tracebacks: the public package re-exports them.
+        class.setattr("__module__", "tuma")?;
+        m.add(name, class)?;
+    }
+    Ok(())
+}

@@ -161,6 +161,17 @@ impl Sandbox {
             .copied()
             .unwrap_or(0)
     }
+    /// Requests received so far on every path containing `fragment`.
+    pub fn requests_to_containing(&self, fragment: &str) -> u64 {
+        self.shared
+            .per_path
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(path, _)| path.contains(fragment))
+            .map(|(_, n)| n)
+            .sum()
+    }
     /// Every money-moving request processed so far.
     pub fn processed_payments(&self) -> Vec<ProcessedPayment> {
         self.shared.ledger.lock().unwrap().clone()

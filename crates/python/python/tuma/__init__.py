@@ -1,0 +1,97 @@
+"""tuma: move money and messages in Kenya.
+
+M-Pesa through Safaricom's Daraja API and through UMS Pay, SMS and airtime through Statum,
+from one Rust core. Quick start::
+
+    import tuma
+
+    client = tuma.Client(statum={"consumer_key": "...", "consumer_secret": "..."})
+    sent = client.statum.send_sms(sender_id="TUMA", phone="0712 345 678", message="Hello")
+    print(sent["request_id"])
+
+Every error is a :class:`TumaError`; money-moving calls that fail after the request may
+have reached the provider have ``outcome_unknown`` set and are never resent.
+"""
+
+from __future__ import annotations
+
+from typing import List
+
+from . import callbacks, types, utilities
+from ._client import AsyncClient, Client
+from ._tuma import (
+    ApiError,
+    AuthenticationError,
+    ConfigError,
+    DecodeError,
+    InvalidCallbackError,
+    InvalidInputError,
+    StoreError,
+    NetworkError,
+    RateLimitedError,
+    TumaError,
+    TumaTimeoutError,
+    __version__,
+)
+from ._tuma import callback_kinds as _callback_kinds
+from ._tuma import operations as _operations
+from ._tuma import utilities as _utilities
+from .callbacks import (
+    parse_daraja_c2b_confirmation,
+    parse_daraja_c2b_validation,
+    parse_daraja_queue_timeout,
+    parse_daraja_result,
+    parse_daraja_stk_callback,
+    parse_statum_airtime_result,
+    parse_statum_result,
+    parse_umspay_webhook,
+)
+from .utilities import phone_normalize as normalize_phone
+
+__all__ = [
+    "__version__",
+    "Client",
+    "AsyncClient",
+    "TumaError",
+    "InvalidInputError",
+    "ConfigError",
+    "AuthenticationError",
+    "ApiError",
+    "RateLimitedError",
+    "NetworkError",
+    "TumaTimeoutError",
+    "DecodeError",
+    "InvalidCallbackError",
+    "StoreError",
+    "callbacks",
+    "types",
+    "utilities",
+    "operations",
+    "callback_kinds",
+    "utility_names",
+    "normalize_phone",
+    "parse_statum_result",
+    "parse_statum_airtime_result",
+    "parse_daraja_stk_callback",
+    "parse_daraja_result",
+    "parse_daraja_c2b_validation",
+    "parse_daraja_c2b_confirmation",
+    "parse_daraja_queue_timeout",
+    "parse_umspay_webhook",
+]
+
+
+def operations() -> List[str]:
+    """Every core operation name, ``"<provider>.<method>"``: each is the method
+    ``client.<provider>.<method>``."""
+    return _operations()
+
+
+def callback_kinds() -> List[str]:
+    """Every callback kind ``"<provider>.<name>"``: each is ``tuma.callbacks.parse_<provider>_<name>``."""
+    return _callback_kinds()
+
+
+def utility_names() -> List[str]:
+    """Every local utility ``"<group>.<name>"``: each is ``tuma.utilities.<group>_<name>``."""
+    return _utilities()

@@ -1,0 +1,437 @@
+"""Typed shapes of tuma's configuration, results and callbacks.
+
+Every result is a plain ``dict`` at run time; these ``TypedDict`` classes tell type checkers
+(``mypy --strict``, pyright) and editors which keys it holds. Field names and meanings are
+the Rust core's (crate ``tuma``), serialised unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, TypedDict, Union
+
+__all__ = [
+    "StatumConfig",
+    "HttpConfig",
+    "DarajaConfig",
+    "UmsPayConfig",
+    "StoreConfig",
+    "ReceivedCallback",
+    "FirstTime",
+    "StkPushResponse",
+    "StkQueryResponse",
+    "C2bRegisterResponse",
+    "B2cResponse",
+    "InitiatorResponse",
+    "DynamicQr",
+    "StkCallback",
+    "StkMetadataItem",
+    "ResultCallback",
+    "ResultParameter",
+    "C2bPayment",
+    "QueueTimeout",
+    "C2bReply",
+    "StkPassword",
+    "Timestamp",
+    "SecurityCredential",
+    "UmsPayStkPush",
+    "UmsPayCompletedPayment",
+    "UmsPayTransactionStatus",
+    "UmsPayWebhookEvent",
+    "StatumResponse",
+    "AccountDetails",
+    "Organization",
+    "OrganizationDetails",
+    "ServiceAccount",
+    "StatumResult",
+    "AirtimeResult",
+    "NormalizedPhone",
+    "JsonObject",
+]
+
+JsonObject = Dict[str, Any]
+"""A JSON object as Python sees it."""
+
+
+# --- configuration ---------------------------------------------------------------------
+
+
+class _StatumConfigRequired(TypedDict):
+    consumer_key: str
+    consumer_secret: str
+
+
+class StatumConfig(_StatumConfigRequired, total=False):
+    """Statum credentials; ``base_url`` defaults to production."""
+
+    base_url: str
+
+
+class HttpConfig(TypedDict, total=False):
+    """Timeouts, retries and transport settings shared by every provider."""
+
+    connect_timeout_ms: int
+    timeout_ms: int
+    max_retries: int
+    retry_initial_backoff_ms: int
+    retry_max_backoff_ms: int
+    allow_insecure_http: bool
+    user_agent_suffix: str
+
+
+class _DarajaConfigRequired(TypedDict):
+    consumer_key: str
+    consumer_secret: str
+    shortcode: str
+
+
+class DarajaConfig(_DarajaConfigRequired, total=False):
+    """Daraja (M-Pesa) credentials and defaults; see the Rust ``DarajaConfig``."""
+
+    environment: str
+    """``"sandbox"`` or ``"production"`` (default)."""
+    base_url: str
+    passkey: str
+    till_number: str
+    initiator_name: str
+    initiator_password: str
+    security_credential: str
+    certificate_pem: str
+    callback_url: str
+    result_url: str
+    timeout_url: str
+
+
+class _UmsPayConfigRequired(TypedDict):
+    api_key: str
+    email: str
+    account_id: str
+
+
+class UmsPayConfig(_UmsPayConfigRequired, total=False):
+    """UMS Pay credentials; ``base_url`` defaults to production."""
+
+    base_url: str
+    rate_per_second: int
+    daily_quota: int
+    legacy_endpoints: bool
+
+
+class _StoreConfigRequired(TypedDict):
+    url: str
+
+
+class StoreConfig(_StoreConfigRequired, total=False):
+    """A shared store (``redis://`` or ``rediss://`` URL) for callback de-duplication across
+    processes; without it, de-duplication is per client, in memory."""
+
+    key_prefix: str
+    timeout_ms: int
+    dedup_ttl_secs: int
+
+
+class ReceivedCallback(TypedDict):
+    """A parsed callback and whether its id was seen for the first time."""
+
+    first_time: bool
+    id: str
+    callback: JsonObject
+
+
+class FirstTime(TypedDict):
+    first_time: bool
+
+
+# --- Statum ----------------------------------------------------------------------------
+
+
+class StatumResponse(TypedDict):
+    """Statum's synchronous answer to SMS and airtime requests."""
+
+    status_code: int
+    description: str
+    request_id: str
+
+
+class OrganizationDetails(TypedDict):
+    """Wallet balance and contact details of an organisation."""
+
+    available_balance: float
+    location: Optional[str]
+    website: Optional[str]
+    office_email: Optional[str]
+    office_mobile: Optional[str]
+    mpesa_account_top_up_code: Optional[str]
+
+
+class ServiceAccount(TypedDict):
+    """A service account of an organisation, e.g. an SMS sender id."""
+
+    account: str
+    service_name: str
+
+
+class Organization(TypedDict):
+    """An organisation registered with Statum."""
+
+    name: str
+    details: OrganizationDetails
+    accounts: List[ServiceAccount]
+
+
+class AccountDetails(TypedDict):
+    """The answer to ``statum.account_details``."""
+
+    status_code: int
+    description: str
+    request_id: str
+    organization: Organization
+
+
+class StatumResult(TypedDict):
+    """Statum's generic result webhook."""
+
+    request_id: str
+    result_code: str
+    result_desc: str
+
+
+class AirtimeResult(TypedDict):
+    """Statum's airtime result webhook: the charge and the new wallet balance."""
+
+    request_id: str
+    charge: float
+    account_balance: float
+    result_code: str
+    result_desc: str
+
+
+# --- Daraja ---------------------------------------------------------------------------
+
+
+class StkPushResponse(TypedDict):
+    """Daraja's answer to an STK push: keep ``checkout_request_id``."""
+
+    merchant_request_id: str
+    checkout_request_id: str
+    response_code: str
+    response_description: str
+    customer_message: str
+
+
+class StkQueryResponse(TypedDict):
+    """The state of an STK push; ``pending`` while the payer has not answered."""
+
+    merchant_request_id: str
+    checkout_request_id: str
+    pending: bool
+    result_code: str
+    result_desc: str
+    outcome: str
+    response_code: str
+    response_description: str
+
+
+class C2bRegisterResponse(TypedDict):
+    """Daraja's answer to C2B URL registration and simulation."""
+
+    originator_conversation_id: str
+    response_code: str
+    response_description: str
+
+
+class B2cResponse(TypedDict):
+    """Daraja's acceptance of a B2C payment: store ``originator_conversation_id``."""
+
+    originator_conversation_id: str
+    conversation_id: str
+    response_code: str
+    response_description: str
+
+
+class InitiatorResponse(TypedDict):
+    """Daraja's acceptance of an initiator request (B2B, status, balance, reversal); the
+    result arrives on the ``result_url``."""
+
+    conversation_id: str
+    originator_conversation_id: str
+    response_code: str
+    response_description: str
+
+
+class DynamicQr(TypedDict):
+    """A dynamic M-Pesa QR code; ``qr_code`` is the PNG image in base64."""
+
+    response_code: str
+    request_id: str
+    response_description: str
+    qr_code: str
+
+
+class StkMetadataItem(TypedDict):
+    name: str
+    value: Any
+
+
+class StkCallback(TypedDict):
+    """The STK push result Daraja POSTs to the ``callback_url``."""
+
+    merchant_request_id: str
+    checkout_request_id: str
+    result_code: str
+    result_desc: str
+    outcome: str
+    amount: Optional[float]
+    mpesa_receipt_number: Optional[str]
+    transaction_date: Optional[str]
+    phone_number: Optional[str]
+    balance: Optional[str]
+    metadata: List[StkMetadataItem]
+
+
+class ResultParameter(TypedDict):
+    key: str
+    value: Any
+
+
+class ResultCallback(TypedDict):
+    """The result of an initiator request (B2C, B2B, status, balance, reversal).
+
+    ``details`` holds the typed parameters with a ``kind`` key (``b2c``, ``b2b``,
+    ``transaction_status``, ``account_balance``, ``reversal`` or ``unknown``)."""
+
+    result_type: str
+    result_code: str
+    result_desc: str
+    outcome: str
+    originator_conversation_id: str
+    conversation_id: str
+    transaction_id: Optional[str]
+    details: JsonObject
+    parameters: List[ResultParameter]
+    reference_data: List[ResultParameter]
+
+
+class C2bPayment(TypedDict):
+    """A C2B validation request or confirmation."""
+
+    transaction_type: str
+    trans_id: str
+    trans_time: str
+    trans_amount: float
+    business_short_code: str
+    bill_ref_number: str
+    invoice_number: str
+    org_account_balance: str
+    third_party_trans_id: str
+    msisdn: str
+    first_name: str
+    middle_name: str
+    last_name: str
+
+
+class QueueTimeout(TypedDict):
+    """What Daraja POSTs to the ``timeout_url`` when a request timed out in its queue."""
+
+    originator_conversation_id: Optional[str]
+    conversation_id: Optional[str]
+    result_code: Optional[str]
+    result_desc: Optional[str]
+    raw: Any
+
+
+class _C2bReplyRequired(TypedDict):
+    ResultCode: Union[str, int]
+    ResultDesc: str
+
+
+class C2bReply(_C2bReplyRequired, total=False):
+    """The JSON body to answer a C2B validation or confirmation with."""
+
+    ThirdPartyTransID: str
+
+
+class StkPassword(TypedDict):
+    password: str
+    timestamp: str
+
+
+class Timestamp(TypedDict):
+    timestamp: str
+
+
+class SecurityCredential(TypedDict):
+    security_credential: str
+
+
+# --- UMS Pay ---------------------------------------------------------------------------
+
+
+class UmsPayStkPush(TypedDict):
+    """UMS Pay's acceptance of an STK push: keep ``transaction_request_id``."""
+
+    transaction_request_id: str
+    message: str
+    msisdn: str
+    amount: int
+    reference: str
+
+
+class UmsPayCompletedPayment(TypedDict):
+    """A payment UMS Pay reports as paid."""
+
+    transaction_request_id: str
+    receipt: str
+    amount: float
+    msisdn: str
+    date: str
+    reference: str
+    account_id: Optional[str]
+    description: str
+
+
+class _UmsPayStatusRequired(TypedDict):
+    status: str
+    """``pending``, ``completed``, ``failed``, ``cancelled`` or ``timeout``."""
+    transaction_request_id: str
+    description: str
+
+
+class UmsPayTransactionStatus(_UmsPayStatusRequired, total=False):
+    """The state of a UMS Pay payment; which keys are present depends on ``status``
+    (``receipt``, ``account_id`` when completed; ``code`` when it failed)."""
+
+    receipt: str
+    code: str
+    amount: Optional[float]
+    msisdn: Optional[str]
+    reference: Optional[str]
+    date: Optional[str]
+    account_id: Optional[str]
+
+
+class UmsPayWebhookEvent(TypedDict):
+    """A UMS Pay webhook; ``event`` is ``payment.initiated``, ``payment.completed`` or
+    ``payment.failed``."""
+
+    event: str
+    transaction_request_id: str
+    response_code: Optional[int]
+    response_description: Optional[str]
+    merchant_request_id: Optional[str]
+    checkout_request_id: Optional[str]
+    amount: Optional[float]
+    receipt: Optional[str]
+    date: Optional[str]
+    reference: Optional[str]
+    msisdn: Optional[str]
+    extra: JsonObject
+
+
+# --- utilities -------------------------------------------------------------------------
+
+
+class NormalizedPhone(TypedDict):
+    """A Kenyan mobile number in canonical form ``254`` + 9 digits, with its carrier."""
+
+    phone: str
+    carrier: str

@@ -1,0 +1,145 @@
+"""Every method of the `tuma` Python package, type-checked with `mypy --strict`.
+
+With `TUMA_*` variables set (see docs/python.md) it runs every call; without them it only
+parses and computes locally. mk/python.mk runs `mypy --strict` on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import List, Optional
+
+import tuma
+from tuma.types import (
+    AccountDetails,
+    DynamicQr,
+    InitiatorResponse,
+    StatumResponse,
+    StkPushResponse,
+    UmsPayCompletedPayment,
+    UmsPayTransactionStatus,
+)
+
+
+def use_sync(client: tuma.Client) -> None:
+    sms: StatumResponse = client.statum.send_sms(sender_id="TUMA", phone="0712345678", message="Hi")
+    airtime: StatumResponse = client.statum.airtime(phone="0712345678", amount=50)
+    details: AccountDetails = client.statum.account_details()
+    balance: float = details["organization"]["details"]["available_balance"]
+    print(sms["request_id"], airtime["request_id"], balance)
+
+    push: StkPushResponse = client.daraja.stk_push(phone="0708374149", amount=10, account_reference="ORDER-1")
+    query = client.daraja.stk_query(checkout_request_id=push["checkout_request_id"])
+    pending: bool = query["pending"]
+    client.daraja.c2b_register_urls(confirmation_url="https://example.com/c", validation_url="https://example.com/v")
+    client.daraja.c2b_simulate(amount=100, phone="254708374149", bill_ref_number="INV-1")
+    b2c_id: str = client.daraja.b2c(phone="254708374149", amount=100, remarks="Refund", shortcode="600981")[
+        "originator_conversation_id"
+    ]
+    accepted: List[InitiatorResponse] = [
+        client.daraja.b2b(party_b="000001", amount=10, remarks="Stock", account_reference="ACC"),
+        client.daraja.transaction_status(transaction_id="OEI2AK4Q16"),
+        client.daraja.account_balance(remarks="Daily"),
+        client.daraja.reversal(transaction_id="OEI2AK4Q16", amount=10, remarks="Mistake"),
+    ]
+    qr: DynamicQr = client.daraja.dynamic_qr(merchant_name="Shop", ref_no="INV-1", amount=50, trx_code="BG", cpi="174379")
+    print(pending, b2c_id, [a["conversation_id"] for a in accepted], len(qr["qr_code"]))
+
+    ums = client.umspay.stk_push(amount=1500, phone="0712345678", reference="ORDER-2")
+    status: UmsPayTransactionStatus = client.umspay.transaction_status(
+        transaction_request_id=ums["transaction_request_id"]
+    )
+    final = client.umspay.wait_for_status(transaction_request_id=ums["transaction_request_id"], timeout_ms=5000)
+    paid: Optional[UmsPayCompletedPayment] = client.umspay.confirm_payment(
+        transaction_request_id=ums["transaction_request_id"]
+    )
+    print(status["status"], final["status"], paid["receipt"] if paid else None)
+
+    anything = client.call("statum.account_details")
+    print(type(anything))
+
+
+async def use_async(client: tuma.AsyncClient) -> None:
+    sms, details = await asyncio.gather(
+        client.statum.send_sms(sender_id="TUMA", phone="0712345678", message="Hi"),
+        client.statum.account_details(),
+    )
+    await client.statum.airtime(phone="0712345678", amount=20)
+    push = await client.daraja.stk_push(phone="0708374149", amount=10, account_reference="A")
+    await client.daraja.stk_query(checkout_request_id=push["checkout_request_id"])
+    await client.daraja.c2b_register_urls(confirmation_url="https://example.com/c", validation_url="https://example.com/v")
+    await client.daraja.c2b_simulate(amount=100, phone="254708374149")
+    await client.daraja.b2c(phone="254708374149", amount=100, remarks="Refund", shortcode="600981")
+    await client.daraja.b2b(party_b="000001", amount=10, remarks="Stock", account_reference="ACC")
+    await client.daraja.transaction_status(transaction_id="OEI2AK4Q16")
+    await client.daraja.account_balance()
+    await client.daraja.reversal(transaction_id="OEI2AK4Q16", amount=10, remarks="Mistake")
+    await client.daraja.dynamic_qr(merchant_name="Shop", ref_no="R", amount=5, trx_code="PB", cpi="174379")
+    u = await client.umspay.stk_push(amount=100, phone="0712345678", reference="B")
+    await client.umspay.transaction_status(transaction_request_id=u["transaction_request_id"])
+    await client.umspay.wait_for_status(transaction_request_id=u["transaction_request_id"])
+    await client.umspay.confirm_payment(transaction_request_id=u["transaction_request_id"])
+    await client.call("statum.account_details")
+    print(sms["status_code"], details["organization"]["name"])
+
+
+def use_callbacks_and_utilities() -> None:
+    airtime = tuma.parse_statum_airtime_result(b'{"request_id":"r","charge":1,"account_balance":2,"result_code":"200"}')
+    generic = tuma.parse_statum_result('{"request_id":"r","result_code":"200"}')
+    body = b"{}"
+    for parse in (
+        tuma.parse_daraja_stk_callback,
+        tuma.parse_daraja_result,
+        tuma.parse_daraja_c2b_validation,
+        tuma.parse_daraja_c2b_confirmation,
+        tuma.parse_daraja_queue_timeout,
+        tuma.parse_umspay_webhook,
+    ):
+        try:
+            parse(body)
+        except tuma.InvalidCallbackError as e:
+            print(e.provider, e)
+    any_kind = tuma.callbacks.parse("statum.result", '{"request_id":"r","result_code":"200"}')
+    phone = tuma.normalize_phone("0712 345 678")
+    pw = tuma.utilities.daraja_stk_password("174379", "passkey")
+    ts: str = tuma.utilities.daraja_timestamp()["timestamp"]
+    reply = tuma.utilities.daraja_c2b_accept()
+    reject = tuma.utilities.daraja_c2b_reject("invalid_amount")
+    ack = tuma.utilities.daraja_c2b_confirmation_ack()
+    try:
+        tuma.utilities.daraja_security_credential("pw", environment="sandbox")
+    except tuma.TumaError as e:
+        print(e.kind)
+    print(airtime["charge"], generic["result_code"], any_kind, phone["carrier"], pw["password"], ts)
+    print(reply["ResultCode"], reject["ResultDesc"], ack, tuma.operations(), tuma.callback_kinds(), tuma.utility_names())
+
+
+def handle_errors(client: tuma.Client) -> None:
+    try:
+        client.statum.airtime(phone="0712345678", amount=50)
+    except tuma.InvalidInputError as e:
+        print("fix the input:", e.field)
+    except tuma.RateLimitedError as e:
+        print("retry after", e.retry_after)
+    except (tuma.NetworkError, tuma.TumaTimeoutError, tuma.DecodeError) as e:
+        if e.outcome_unknown:
+            print("may have gone through: check before retrying")
+    except (tuma.ApiError, tuma.AuthenticationError) as e:
+        print(e.provider, e.status, e.code, e.request_id)
+    except (tuma.ConfigError, tuma.InvalidCallbackError, tuma.TumaError) as e:
+        print(e)
+
+
+def main() -> None:
+    use_callbacks_and_utilities()
+    if not os.environ.get("TUMA_STATUM_CONSUMER_KEY"):
+        return  # no credentials: the file served as a typing check
+    client = tuma.Client.from_env()
+    handle_errors(client)
+    use_sync(client)
+    asyncio.run(use_async(tuma.AsyncClient.from_client(client)))
+
+
+if __name__ == "__main__":
+    main()
