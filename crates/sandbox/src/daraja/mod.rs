@@ -315,6 +315,12 @@ impl Daraja {
         self.state.lock().unwrap().tokens.clear();
     }
 
+    /// Every token currently valid or expired but not yet dropped (to check that clients
+    /// never reveal them).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.state.lock().unwrap().tokens.keys().cloned().collect()
+    }
+
     /// Tokens issued and not yet expired.
     pub fn active_tokens(&self) -> usize {
         let now = Instant::now();

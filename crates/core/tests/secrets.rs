@@ -1,0 +1,298 @@
+//! No secret ever shows: every operation and every error path is driven with recognisable
+//! secret values, and every error message, `Debug` output, error JSON (what the C, Python
+//! and Node bindings show) and log line is searched for them.
+
+mod common;
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use base64::Engine;
+use serde_json::{json, Value};
+use tuma::{Client, Config, HttpConfig};
+use tuma_sandbox::{Fault, FaultRule, Sandbox, SandboxConfig};
+
+static LOG: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+struct Capture;
+
+impl log::Log for Capture {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        LOG.lock().unwrap().push(format!(
+            "{} {} {}",
+            record.level(),
+            record.target(),
+            record.args()
+        ));
+    }
+    fn flush(&self) {}
+}
+
+const STATUM_SECRET: &str = "SECRET-statum-4f1c9a";
+const DARAJA_SECRET: &str = "SECRET-daraja-7b2e51";
+const PASSKEY: &str = "SECRET-passkey-90d3aa";
+const INITIATOR_PASSWORD: &str = "SECRET-initiator-6c!";
+const UMSPAY_KEY: &str = "SECRET-umspay-e85f02";
+const REDIS_PASSWORD: &str = "SECRET-redis-31aa7";
+
+fn secrets() -> common::Secrets {
+    common::Secrets {
+        statum_secret: STATUM_SECRET,
+        daraja_secret: DARAJA_SECRET,
+        passkey: PASSKEY.into(),
+        initiator_password: INITIATOR_PASSWORD.into(),
+        umspay_key: UMSPAY_KEY,
+    }
+}
+
+/// Every form in which a secret could leak: as is, and inside a Basic credential.
+fn forbidden(tokens: &[String]) -> Vec<String> {
+    let b64 = |s: String| base64::engine::general_purpose::STANDARD.encode(s);
+    let mut all: Vec<String> = [
+        STATUM_SECRET,
+        DARAJA_SECRET,
+        PASSKEY,
+        INITIATOR_PASSWORD,
+        UMSPAY_KEY,
+        REDIS_PASSWORD,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    all.push(b64(format!("sandbox-statum-key:{STATUM_SECRET}")));
+    all.push(b64(format!("sandbox-daraja-key:{DARAJA_SECRET}")));
+    all.extend(tokens.iter().cloned());
+    all
+}
+
+#[test]
+fn no_secret_in_errors_debug_output_error_json_or_logs() {
+    log::set_logger(&Capture).unwrap();
+    log::set_max_level(log::LevelFilter::Trace);
+
+    let mut config = SandboxConfig::default();
+    config.statum.consumer_secret = STATUM_SECRET.into();
+    config.daraja.consumer_secret = DARAJA_SECRET.into();
+    config.daraja.passkey = PASSKEY.into();
+    config.daraja.initiator_password = INITIATOR_PASSWORD.into();
+    config.daraja.callback_delay = Duration::from_secs(3600);
+    config.umspay.api_key = UMSPAY_KEY.into();
+    let sandbox = Sandbox::start(config).unwrap();
+    let http = HttpConfig {
+        timeout_ms: 400,
+        connect_timeout_ms: 200,
+        retry_initial_backoff_ms: 5,
+        retry_max_backoff_ms: 20,
+        ..HttpConfig::default()
+    };
+    let mut good_config =
+        common::full_config(&sandbox, &secrets(), http.clone(), "http://127.0.0.1:9");
+    let mut store =
+        tuma::store::StoreConfig::new(format!("redis://:{REDIS_PASSWORD}@127.0.0.1:9/"));
+    store.timeout_ms = 100;
+    good_config.store = Some(store);
+    let good = Client::new(good_config.clone()).unwrap();
+
+    let mut seen: Vec<String> = vec![format!("{good:?}"), format!("{good_config:?}")];
+    let mut record = |result: Result<Value, tuma::Error>| {
+        if let Err(e) = result {
+            seen.push(e.to_string());
+            seen.push(format!("{e:?}"));
+            seen.push(tuma::ops::error_json(&e).to_string());
+        }
+    };
+
+    // Every operation, successfully.
+    let push = tuma::ops::call(
+        &good,
+        "daraja.stk_push",
+        &json!({"phone": "0708374149", "amount": 5, "account_reference": "SEC1"}),
+    );
+    let checkout = push
+        .as_ref()
+        .map(|v| v["checkout_request_id"].as_str().unwrap_or("").to_string())
+        .unwrap_or_default();
+    record(push);
+    let ums = tuma::ops::call(
+        &good,
+        "umspay.stk_push",
+        &json!({"amount": 10, "phone": "0712345678", "reference": "SEC2"}),
+    );
+    let ums_id = ums
+        .as_ref()
+        .map(|v| {
+            v["transaction_request_id"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .unwrap_or_default();
+    record(ums);
+    let calls: Vec<(&str, Value)> = vec![
+        (
+            "statum.send_sms",
+            json!({"sender_id": "TUMA", "phone": "0712345678", "message": "hi"}),
+        ),
+        (
+            "statum.airtime",
+            json!({"phone": "0712345678", "amount": 10}),
+        ),
+        ("statum.account_details", json!({})),
+        ("daraja.stk_query", json!({"checkout_request_id": checkout})),
+        (
+            "daraja.c2b_register_urls",
+            json!({"confirmation_url": "https://example.com/c", "validation_url": "https://example.com/v"}),
+        ),
+        (
+            "daraja.c2b_simulate",
+            json!({"phone": "254708374149", "amount": 10, "bill_ref_number": "A1"}),
+        ),
+        (
+            "daraja.b2c",
+            json!({"phone": "254708374149", "amount": 10, "remarks": "pay", "shortcode": "600981"}),
+        ),
+        (
+            "daraja.b2b",
+            json!({"party_b": "600000", "amount": 10, "remarks": "pay", "account_reference": "A1", "shortcode": "600981"}),
+        ),
+        (
+            "daraja.transaction_status",
+            json!({"transaction_id": "OEI2AK4Q16", "shortcode": "600981"}),
+        ),
+        ("daraja.account_balance", json!({"shortcode": "600981"})),
+        (
+            "daraja.reversal",
+            json!({"transaction_id": "OEI2AK4Q16", "amount": 10, "remarks": "undo", "shortcode": "600981"}),
+        ),
+        (
+            "daraja.dynamic_qr",
+            json!({"merchant_name": "Shop", "ref_no": "R1", "amount": 10, "trx_code": "BG", "cpi": "174379"}),
+        ),
+        (
+            "umspay.transaction_status",
+            json!({"transaction_request_id": ums_id}),
+        ),
+        (
+            "umspay.wait_for_status",
+            json!({"transaction_request_id": ums_id, "timeout_ms": 2000}),
+        ),
+        (
+            "umspay.confirm_payment",
+            json!({"transaction_request_id": ums_id}),
+        ),
+        // The store is unreachable: a typed error that must not show the Redis password.
+        ("callbacks.first_time", json!({"id": "x"})),
+        (
+            "callbacks.receive",
+            json!({"kind": "statum.result", "body": "{\"request_id\":\"r\",\"result_code\":\"200\",\"result_desc\":\"ok\"}"}),
+        ),
+    ];
+    for op in tuma::ops::operations() {
+        assert!(
+            op == "daraja.stk_push"
+                || op == "umspay.stk_push"
+                || calls.iter().any(|(name, _)| *name == op),
+            "{op} is not driven by this test"
+        );
+    }
+    for (op, request) in &calls {
+        record(tuma::ops::call(&good, op, request));
+    }
+
+    // Error paths: wrong credentials, bad input, faults, an unreachable provider.
+    let mut wrong = common::full_config(
+        &sandbox,
+        &common::Secrets {
+            statum_secret: "SECRET-statum-4f1c9a-wrong",
+            daraja_secret: "SECRET-daraja-7b2e51-wrong",
+            passkey: "SECRET-passkey-90d3aa-wrong".into(),
+            initiator_password: "SECRET-initiator-6c!-wrong".into(),
+            umspay_key: "SECRET-umspay-e85f02-wrong",
+        },
+        http.clone(),
+        "http://127.0.0.1:9",
+    );
+    wrong.umspay.as_mut().unwrap().base_url = sandbox.umspay_url();
+    let wrong = Client::new(wrong).unwrap();
+    for (op, request) in &calls {
+        record(tuma::ops::call(&wrong, op, request));
+    }
+    for (op, request) in [
+        (
+            "statum.airtime",
+            json!({"phone": "0812345678", "amount": 10}),
+        ),
+        (
+            "daraja.stk_push",
+            json!({"phone": "0708374149", "amount": 0.5, "account_reference": "X"}),
+        ),
+        (
+            "umspay.stk_push",
+            json!({"amount": 5, "phone": "0712345678", "reference": ""}),
+        ),
+        (
+            "daraja.b2c",
+            json!({"phone": "0708374149", "amount": 10, "remarks": "x", "extra": PASSKEY}),
+        ),
+    ] {
+        record(tuma::ops::call(&good, op, &request));
+    }
+    for fault in [
+        Fault::TruncatedJson,
+        Fault::HtmlPage,
+        Fault::Status {
+            status: 429,
+            retry_after: Some(1),
+        },
+        Fault::CloseAfterProcessing,
+        Fault::Latency(Duration::from_millis(600)),
+    ] {
+        for (op, request, path) in [
+            (
+                "statum.airtime",
+                json!({"phone": "0712345678", "amount": 11}),
+                "/airtime",
+            ),
+            (
+                "daraja.b2c",
+                json!({"phone": "254708374149", "amount": 10, "remarks": "pay", "shortcode": "600981"}),
+                "/b2c/",
+            ),
+            (
+                "umspay.stk_push",
+                json!({"amount": 10, "phone": "0712345678", "reference": "F"}),
+                "initiatestkpush",
+            ),
+        ] {
+            sandbox.inject(FaultRule::new(path, fault.clone(), 1));
+            record(tuma::ops::call(&good, op, &request));
+            sandbox.clear_faults();
+        }
+    }
+    let mut tokens: Vec<String> = sandbox.daraja().issued_tokens();
+    sandbox.inject(FaultRule::new("/oauth/", Fault::TruncatedJson, 5));
+    sandbox.daraja().expire_tokens();
+    record(tuma::ops::call(
+        &good,
+        "daraja.account_balance",
+        &json!({"shortcode": "600981"}),
+    ));
+    sandbox.clear_faults();
+    record(Client::from_env().map(|_| Value::Null));
+    record(Config::from_json(&format!(r#"{{"statum": {{"consumer_key": "k", "consumer_secret": 5}}, "umspay": {{"api_key": ["{UMSPAY_KEY}"]}}}}"#)).map(|_| Value::Null));
+    record(Config::from_json(&format!(r#"{{"statum": {{"consumer_key": "k", "consumer_secret": "{STATUM_SECRET}", "nope": 1}}}}"#)).map(|_| Value::Null));
+
+    tokens.extend(sandbox.daraja().issued_tokens());
+    assert!(!tokens.is_empty());
+    let logs = LOG.lock().unwrap().clone();
+    assert!(!logs.is_empty(), "the logger captured tuma's log lines");
+    assert!(seen.len() > 100, "errors were produced: {}", seen.len());
+    for secret in forbidden(&tokens) {
+        for text in seen.iter().chain(logs.iter()) {
+            assert!(!text.contains(&secret), "a secret leaked: {text}");
+        }
+    }
+}
