@@ -79,6 +79,9 @@ pub struct HttpConfig {
     pub allow_insecure_http: bool,
     /// Appended to the `User-Agent` in parentheses, e.g. the binding: `python`.
     pub user_agent_suffix: Option<String>,
+    /// Extra trusted root certificates (PEM, one or more), added to the built-in Mozilla
+    /// roots: a corporate TLS-inspecting proxy's CA, or a test CA.
+    pub extra_root_certificates_pem: Option<String>,
 }
 
 impl Default for HttpConfig {
@@ -91,6 +94,7 @@ impl Default for HttpConfig {
             retry_max_backoff_ms: 5_000,
             allow_insecure_http: false,
             user_agent_suffix: None,
+            extra_root_certificates_pem: None,
         }
     }
 }
@@ -182,6 +186,9 @@ impl Config {
         }
         if h.max_retries > 10 {
             return Err(Error::config("http.max_retries", "must be at most 10"));
+        }
+        if let Some(pem) = &h.extra_root_certificates_pem {
+            crate::http::extra_roots(pem)?;
         }
         if let Some(s) = &self.statum {
             require("statum.consumer_key", &s.consumer_key)?;

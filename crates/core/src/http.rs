@@ -51,7 +51,26 @@ pub(crate) struct Transport {
 
 impl Transport {
     pub fn new(config: &HttpConfig) -> Transport {
-        let agent_config = ureq::Agent::config_builder()
+        let mut builder = ureq::Agent::config_builder();
+        // `Config::validate` has checked the bundle: it holds at least one certificate.
+        if let Some(extra) = config
+            .extra_root_certificates_pem
+            .as_deref()
+            .and_then(|pem| extra_roots(pem).ok())
+        {
+            let mut roots: Vec<ureq::tls::Certificate<'static>> =
+                webpki_root_certs::TLS_SERVER_ROOT_CERTS
+                    .iter()
+                    .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
+                    .collect();
+            roots.extend(extra);
+            builder = builder.tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .root_certs(ureq::tls::RootCerts::new_with_certs(&roots))
+                    .build(),
+            );
+        }
+        let agent_config = builder
             .http_status_as_error(false)
             .timeout_connect(Some(config.connect_timeout()))
             .timeout_resolve(Some(config.connect_timeout()))
@@ -183,6 +202,24 @@ impl Transport {
             }
         }
     }
+}
+
+/// The certificates of a PEM bundle of extra roots; an error when it holds none (ureq's
+/// parser yields nothing, without an error, for DER or junk input).
+pub(crate) fn extra_roots(pem: &str) -> Result<Vec<ureq::tls::Certificate<'static>>> {
+    let certs: Vec<_> = ureq::tls::parse_pem(pem.as_bytes())
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    if certs.is_empty() {
+        return Err(Error::config(
+            "http.extra_root_certificates_pem",
+            "holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+        ));
+    }
+    Ok(certs)
 }
 
 fn transient_status(status: u16) -> bool {

@@ -24,6 +24,8 @@ mod client;
 pub mod config;
 pub mod daraja;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 mod json;
 pub mod ops;

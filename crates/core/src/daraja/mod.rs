@@ -37,7 +37,7 @@ mod reversal;
 mod status;
 mod stk;
 mod time;
-mod token;
+pub(crate) mod token;
 
 use std::time::Duration;
 

@@ -208,7 +208,11 @@ fn decode<T: for<'de> Deserialize<'de>>(value: Value) -> Result<T> {
 }
 
 /// Turns a Statum answer into its JSON value or the matching error.
-fn interpret(status: u16, body: &str, retry_after: Option<std::time::Duration>) -> Result<Value> {
+pub(crate) fn interpret(
+    status: u16,
+    body: &str,
+    retry_after: Option<std::time::Duration>,
+) -> Result<Value> {
     let parsed: Option<Value> = serde_json::from_str(body).ok().filter(Value::is_object);
     let Some(value) = parsed else {
         if status == 401 || status == 403 {

@@ -115,6 +115,12 @@ pub fn error_kind(error: &Error) -> Option<UmsPayErrorKind> {
     }
 }
 
+/// Decodes a status answer (for the fuzz targets).
+#[doc(hidden)]
+pub fn fuzz_parse_status(map: &Map<String, Value>) -> Result<TransactionStatus, String> {
+    status::parse_status(map, "UMSPID0000000000000000000")
+}
+
 /// Per-client UMS Pay state: the rate limiter shared by every thread.
 ///
 /// The limiter is shared through the process-wide registry by every client made with the
@@ -487,7 +493,7 @@ impl UmsPay<'_> {
 
     /// Turns an answer into its success object or the matching error, whatever the HTTP
     /// status (UMS Pay sends errors with HTTP 200).
-    fn interpret(
+    pub(crate) fn interpret(
         &self,
         status: u16,
         body: &str,
