@@ -2,7 +2,7 @@
 #
 #   make install [PREFIX=/usr/local] [DESTDIR=]   release libtuma.so/.a, tuma.h, tuma.pc
 #   make header                                   regenerate include/tuma.h (+ PHP variant)
-#   make test-c                                   C tests (dynamic + static, valgrind, C++)
+#   make test-c                                   C tests (dynamic + static, valgrind, ASan, C++)
 #   make test-php                                 PHP FFI wrapper tests
 #
 # The C and PHP tests use the debug artifacts in $(TARGET_DIR)/debug (no release build).
@@ -79,6 +79,11 @@ test-c: ffi-tools ffi-build
 	$(C_BUILD)/header_cxx
 	$(SANDBOX_RUN) $(VALGRIND) $(C_BUILD)/test_tuma_dynamic
 	$(SANDBOX_RUN) $(VALGRIND) $(C_BUILD)/test_tuma_static
+	$(CC) $(C_WARN) -fsanitize=address,undefined -fno-omit-frame-pointer -o $(C_BUILD)/test_tuma_asan \
+	  tests/c/test_tuma.c $$($(C_PKG) --cflags tuma) -L$(C_PREFIX)/lib -Wl,-Bstatic -ltuma -Wl,-Bdynamic \
+	  $$($(C_PKG) --static --libs-only-l tuma | sed 's/-ltuma\b//')
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
+	  $(SANDBOX_RUN) $(C_BUILD)/test_tuma_asan
 
 test-php: ffi-tools ffi-build
 	TUMA_LIB=$(TARGET_DIR)/debug/libtuma.so $(SANDBOX_RUN) php -d ffi.enable=1 bindings/php/tests/run.php
