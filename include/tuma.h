@@ -285,6 +285,11 @@ tuma_result tuma_daraja_stk_push(const tuma_client *client, const char *request_
 tuma_result tuma_daraja_stk_query(const tuma_client *client, const char *request_json, char **result_json_out);
 
 /**
+ * Runs `daraja.confirm_stk_payment`: `tuma_client_call(client, "daraja.confirm_stk_payment", request_json, result_json_out)`.
+ */
+tuma_result tuma_daraja_confirm_stk_payment(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
  * Runs `daraja.c2b_register_urls`: `tuma_client_call(client, "daraja.c2b_register_urls", request_json, result_json_out)`.
  */
 tuma_result tuma_daraja_c2b_register_urls(const tuma_client *client, const char *request_json, char **result_json_out);

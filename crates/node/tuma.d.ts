@@ -203,6 +203,13 @@ export interface StkQueryRequest {
   checkoutRequestId: string
 }
 
+export interface ConfirmStkPaymentRequest {
+  /** The push's CheckoutRequestID (or give `callback`). */
+  checkoutRequestId?: string
+  /** The raw callback body that arrived on your CallBackURL. */
+  callback?: string
+}
+
 export interface StkQueryResponse {
   merchantRequestId: string
   checkoutRequestId: string
@@ -468,6 +475,11 @@ export interface DarajaApi {
   /** Moves money: never resent after it may have arrived. */
   stkPush(request: StkPushRequest): Promise<StkPushResponse>
   stkQuery(request: StkQueryRequest): Promise<StkQueryResponse>
+  /**
+   * Verify by query before shipping goods: the query's answer when paid, null otherwise. A
+   * callback that claims a payment Daraja does not confirm rejects with InvalidCallbackError.
+   */
+  confirmStkPayment(request: ConfirmStkPaymentRequest): Promise<StkQueryResponse | null>
   c2bRegisterUrls(request: C2bRegisterUrlsRequest): Promise<C2bResponse>
   c2bSimulate(request: C2bSimulateRequest): Promise<C2bResponse>
   b2c(request: B2cRequest): Promise<B2cResponse>

@@ -4,7 +4,7 @@
 import {
   Client, callbacks, utils, parseCallback, utility, operations, callbackKinds, utilities, version,
   TumaError, ApiError, InvalidInputError, RateLimitedError, StoreError,
-  type StkCallback, type TransactionStatus, type DarajaResult
+  type StkCallback, type TransactionStatus, type DarajaResult, type StkQueryResponse
 } from 'tuma'
 
 async function statum (client: Client): Promise<void> {
@@ -19,6 +19,8 @@ async function statum (client: Client): Promise<void> {
 async function daraja (client: Client): Promise<void> {
   const push = await client.daraja.stkPush({ phone: '0708374149', amount: 10, accountReference: 'ORDER-1', transactionDesc: 'Order 1' })
   const query = await client.daraja.stkQuery({ checkoutRequestId: push.checkoutRequestId })
+  const confirmed: StkQueryResponse | null = await client.daraja.confirmStkPayment({ checkoutRequestId: push.checkoutRequestId })
+  if (confirmed !== null) console.log('paid', confirmed.resultDesc)
   if (!query.pending && query.outcome === 'success') console.log('paid', query.resultDesc)
   await client.daraja.c2bRegisterUrls({ confirmationUrl: 'https://shop.example/c2b/confirm', validationUrl: 'https://shop.example/c2b/validate', responseType: 'Completed' })
   await client.daraja.c2bSimulate({ phone: '254708374149', amount: 100, billRefNumber: 'INV-1', commandId: 'pay_bill' })

@@ -31,6 +31,9 @@ def use_sync(client: tuma.Client) -> None:
 
     push: StkPushResponse = client.daraja.stk_push(phone="0708374149", amount=10, account_reference="ORDER-1")
     query = client.daraja.stk_query(checkout_request_id=push["checkout_request_id"])
+    confirmed = client.daraja.confirm_stk_payment(checkout_request_id=push["checkout_request_id"])
+    if confirmed is not None:
+        print("paid:", confirmed["result_desc"])
     pending: bool = query["pending"]
     client.daraja.c2b_register_urls(confirmation_url="https://example.com/c", validation_url="https://example.com/v")
     client.daraja.c2b_simulate(amount=100, phone="254708374149", bill_ref_number="INV-1")
@@ -68,6 +71,7 @@ async def use_async(client: tuma.AsyncClient) -> None:
     await client.statum.airtime(phone="0712345678", amount=20)
     push = await client.daraja.stk_push(phone="0708374149", amount=10, account_reference="A")
     await client.daraja.stk_query(checkout_request_id=push["checkout_request_id"])
+    await client.daraja.confirm_stk_payment(checkout_request_id=push["checkout_request_id"])
     await client.daraja.c2b_register_urls(confirmation_url="https://example.com/c", validation_url="https://example.com/v")
     await client.daraja.c2b_simulate(amount=100, phone="254708374149")
     await client.daraja.b2c(phone="254708374149", amount=100, remarks="Refund", shortcode="600981")

@@ -127,6 +127,8 @@ static const struct op_case OP_CASES[] = {
      "{\"phone\":\"0712345678\",\"amount\":1,\"account_reference\":\"INV001\",\"transaction_desc\":\"Pay\"}",
      "\"checkout_request_id\"", "checkout_request_id"},
     {"daraja.stk_query", tuma_daraja_stk_query, "{\"checkout_request_id\":\"%s\"}", "\"result_code\"", NULL},
+    /* paid: the query's answer; still pending: null. Either way a JSON document. */
+    {"daraja.confirm_stk_payment", tuma_daraja_confirm_stk_payment, "{\"checkout_request_id\":\"%s\"}", "", NULL},
     {"daraja.c2b_register_urls", tuma_daraja_c2b_register_urls,
      "{\"confirmation_url\":\"https://example.com/c2b/confirm\",\"validation_url\":\"https://example.com/c2b/validate\","
      "\"shortcode\":\"600981\"}",

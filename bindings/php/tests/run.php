@@ -130,6 +130,11 @@ check($event['checkout_request_id'] === $push['checkout_request_id'], 'callback 
 check(str_contains(json_encode($event), '"result_code"'), 'callback has a result code');
 $query = $tuma->daraja()->stkQuery(['checkout_request_id' => $push['checkout_request_id']]);
 check($query['pending'] === false, 'STK query after the callback');
+$confirmed = $tuma->daraja()->confirmStkPayment(['callback' => $body]);
+check($confirmed !== null && $confirmed['checkout_request_id'] === $push['checkout_request_id'], 'the callback is confirmed by a query before shipping');
+$received = $tuma->callbacks()->receive(['kind' => 'daraja.stk_callback', 'body' => $body]);
+check($received['first_time'] === true, 'first delivery of the callback');
+check($tuma->callbacks()->receive(['kind' => 'daraja.stk_callback', 'body' => $body])['first_time'] === false, 'a redelivery is recognised');
 
 // UMS Pay: push, wait, confirm.
 $ums = $tuma->umspay()->stkPush(['amount' => 10, 'phone' => '0712345678', 'reference' => 'ORDER-43']);

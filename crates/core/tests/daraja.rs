@@ -1013,3 +1013,47 @@ fn timestamps_are_kenyan_whatever_the_host_timezone() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn callbacks_are_confirmed_by_query_and_forgeries_caught() {
+    let sb = sandbox_with(sd::Settings::default());
+    let cb = Callbacks::start();
+    let c = client(&sb, &cb);
+    let d = c.daraja();
+
+    let paid = d
+        .stk_push(&StkPushRequest::new(sd::STK_PHONE_SUCCESS, 100, "VQ-1"))
+        .unwrap();
+    let body = cb.wait("/stk", &paid.checkout_request_id);
+    let confirmed = d.confirm_stk_payment(None, Some(&body)).unwrap();
+    assert!(confirmed.is_some_and(|a| a.outcome.is_success()));
+    assert!(d
+        .confirm_stk_payment(Some(&paid.checkout_request_id), None)
+        .unwrap()
+        .is_some());
+
+    let cancelled = d
+        .stk_push(&StkPushRequest::new(sd::STK_PHONE_CANCELLED, 100, "VQ-2"))
+        .unwrap();
+    let real = cb.wait("/stk", &cancelled.checkout_request_id);
+    assert!(d.confirm_stk_payment(None, Some(&real)).unwrap().is_none());
+    // A forged "paid" callback for the cancelled push: the query exposes it.
+    let forged = String::from_utf8(body)
+        .unwrap()
+        .replace(&paid.checkout_request_id, &cancelled.checkout_request_id);
+    let err = d
+        .confirm_stk_payment(None, Some(forged.as_bytes()))
+        .unwrap_err();
+    assert_eq!(err.kind(), "invalid_callback");
+    // Mismatched ids and no id at all are refused before any query.
+    let before = sb.request_count();
+    let err = d
+        .confirm_stk_payment(Some("ws_CO_other"), Some(forged.as_bytes()))
+        .unwrap_err();
+    assert_eq!(err.field(), Some("callback"));
+    assert_eq!(
+        d.confirm_stk_payment(None, None).unwrap_err().field(),
+        Some("checkout_request_id")
+    );
+    assert_eq!(sb.request_count(), before);
+}

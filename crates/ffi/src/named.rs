@@ -77,6 +77,7 @@ operations! {
     tuma_callbacks_first_time => "callbacks.first_time",
     tuma_daraja_stk_push => "daraja.stk_push",
     tuma_daraja_stk_query => "daraja.stk_query",
+    tuma_daraja_confirm_stk_payment => "daraja.confirm_stk_payment",
     tuma_daraja_c2b_register_urls => "daraja.c2b_register_urls",
     tuma_daraja_c2b_simulate => "daraja.c2b_simulate",
     tuma_daraja_b2c => "daraja.b2c",

@@ -86,9 +86,10 @@ final class Client
     /**
      * Runs any operation by name, e.g. `call('statum.send_sms', [...])`.
      *
-     * @return array the operation's result
+     * @return ?array the operation's result (null for "not found" answers such as an
+     *                unpaid `confirm_payment`)
      */
-    public function call(string $operation, array $request = []): array
+    public function call(string $operation, array $request = []): ?array
     {
         $json = Native::encode($request);
         return Native::json(

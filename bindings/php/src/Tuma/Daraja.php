@@ -19,6 +19,16 @@ final class Daraja extends Provider
         return $this->client->call('daraja.stk_query', $request);
     }
 
+    /**
+     * Verify by query before shipping goods: `checkout_request_id` and/or `callback` (the raw
+     * callback body). Returns the query's answer when paid, null otherwise; a callback that
+     * claims a payment Daraja does not confirm throws InvalidCallbackException.
+     */
+    public function confirmStkPayment(array $request = []): ?array
+    {
+        return $this->client->call('daraja.confirm_stk_payment', $request);
+    }
+
     /** Registers C2B URLs: `confirmation_url`, `validation_url`, `response_type`?, `shortcode`?. */
     public function c2bRegisterUrls(array $request = []): array
     {

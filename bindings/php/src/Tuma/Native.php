@@ -59,7 +59,7 @@ final class Native
      *
      * @param callable(CData): int $call receives the out-parameter's address
      */
-    public static function json(callable $call): array
+    public static function json(callable $call): ?array
     {
         $ffi = self::load();
         $out = $ffi->new('char *');

@@ -26,7 +26,7 @@ final class UmsPay extends Provider
     }
 
     /** The completed payment (or null): `transaction_request_id`, or `webhook` (the raw webhook body). */
-    public function confirmPayment(array $request = []): array
+    public function confirmPayment(array $request = []): ?array
     {
         return $this->client->call('umspay.confirm_payment', $request);
     }

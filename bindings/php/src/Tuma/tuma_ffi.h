@@ -65,6 +65,8 @@ tuma_result tuma_daraja_stk_push(const tuma_client *client, const char *request_
 
 tuma_result tuma_daraja_stk_query(const tuma_client *client, const char *request_json, char **result_json_out);
 
+tuma_result tuma_daraja_confirm_stk_payment(const tuma_client *client, const char *request_json, char **result_json_out);
+
 tuma_result tuma_daraja_c2b_register_urls(const tuma_client *client, const char *request_json, char **result_json_out);
 
 tuma_result tuma_daraja_c2b_simulate(const tuma_client *client, const char *request_json, char **result_json_out);

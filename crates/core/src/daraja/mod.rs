@@ -38,6 +38,7 @@ mod status;
 mod stk;
 mod time;
 pub(crate) mod token;
+mod verify;
 
 use std::time::Duration;
 

@@ -4,6 +4,7 @@
 //! |---|---|
 //! | `daraja.stk_push` | `phone`, `amount`, `account_reference`, `transaction_desc`?, `callback_url`?, `transaction_type`? (`pay_bill`/`buy_goods`), `till_number`? |
 //! | `daraja.stk_query` | `checkout_request_id` |
+//! | `daraja.confirm_stk_payment` | `checkout_request_id`? and/or `callback`? (the raw callback body): the query's answer when paid, else `null` |
 //! | `daraja.c2b_register_urls` | `confirmation_url`, `validation_url`, `response_type`? (`Completed`/`Cancelled`), `shortcode`? |
 //! | `daraja.c2b_simulate` | `phone`, `amount`, `bill_ref_number`?, `command_id`? (`pay_bill`/`buy_goods`), `shortcode`? |
 //! | `daraja.b2c` | `phone`, `amount`, `remarks`, `command_id`?, `occasion`?, `shortcode`?, `result_url`?, `timeout_url`?, `originator_conversation_id`? |
@@ -30,6 +31,7 @@ use crate::ops::{to_json, Args};
 pub const OPERATIONS: &[&str] = &[
     "daraja.stk_push",
     "daraja.stk_query",
+    "daraja.confirm_stk_payment",
     "daraja.c2b_register_urls",
     "daraja.c2b_simulate",
     "daraja.b2c",
@@ -88,6 +90,15 @@ fn run(client: &Client, name: &str, a: &Args<'_>) -> Result<Value> {
             let id = a.str("checkout_request_id")?;
             a.finish()?;
             Ok(to_json(d.stk_query(&id)?))
+        }
+        "daraja.confirm_stk_payment" => {
+            let id = a.opt_str("checkout_request_id")?;
+            let callback = a.opt_str("callback")?;
+            a.finish()?;
+            Ok(to_json(d.confirm_stk_payment(
+                id.as_deref(),
+                callback.as_deref().map(str::as_bytes),
+            )?))
         }
         "daraja.c2b_register_urls" => {
             let req = C2bRegisterRequest {

@@ -232,6 +232,12 @@ class Daraja:
         """The state of an STK push (``pending`` while the payer has not answered)."""
         return cast(StkQueryResponse, self._client.call("daraja.stk_query", checkout_request_id=checkout_request_id))
 
+    def confirm_stk_payment(self, *, checkout_request_id: Optional[str] = None, callback: Optional[str] = None) -> Optional[StkQueryResponse]:
+        """Verify by query before shipping goods: the query's answer when paid, ``None``
+        otherwise. A ``callback`` (the raw body) claiming a payment Daraja does not confirm
+        raises :class:`tuma.InvalidCallbackError`."""
+        return cast(Optional[StkQueryResponse], self._client.call("daraja.confirm_stk_payment", checkout_request_id=checkout_request_id, callback=callback))
+
     def c2b_register_urls(self, *, confirmation_url: str, validation_url: str, shortcode: Optional[str] = None, response_type: Optional[str] = None) -> C2bRegisterResponse:
         """Registers the C2B confirmation and validation URLs of a shortcode."""
         return cast(C2bRegisterResponse, self._client.call("daraja.c2b_register_urls", confirmation_url=confirmation_url, validation_url=validation_url, shortcode=shortcode, response_type=response_type))
@@ -281,6 +287,10 @@ class AsyncDaraja:
     async def stk_query(self, *, checkout_request_id: str) -> StkQueryResponse:
         """See :meth:`Daraja.stk_query`."""
         return cast(StkQueryResponse, await self._client.call("daraja.stk_query", checkout_request_id=checkout_request_id))
+
+    async def confirm_stk_payment(self, *, checkout_request_id: Optional[str] = None, callback: Optional[str] = None) -> Optional[StkQueryResponse]:
+        """See :meth:`Daraja.confirm_stk_payment`."""
+        return cast(Optional[StkQueryResponse], await self._client.call("daraja.confirm_stk_payment", checkout_request_id=checkout_request_id, callback=callback))
 
     async def c2b_register_urls(self, *, confirmation_url: str, validation_url: str, shortcode: Optional[str] = None, response_type: Optional[str] = None) -> C2bRegisterResponse:
         """See :meth:`Daraja.c2b_register_urls`."""
