@@ -85,5 +85,6 @@ test-c: ffi-tools ffi-build
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
 	  $(SANDBOX_RUN) $(C_BUILD)/test_tuma_asan
 
-test-php: ffi-tools ffi-build
+test-php: ffi-tools ffi-build deps-redis
 	TUMA_LIB=$(TARGET_DIR)/debug/libtuma.so $(SANDBOX_RUN) php -d ffi.enable=1 bindings/php/tests/run.php
+	TUMA_LIB=$(TARGET_DIR)/debug/libtuma.so $(SANDBOX_RUN) tests/php/fleet.sh
