@@ -882,6 +882,10 @@ fn json_ops_reach_every_daraja_operation() {
             json!({"checkout_request_id": paid.checkout_request_id}),
         ),
         (
+            "daraja.confirm_stk_payment",
+            json!({"checkout_request_id": paid.checkout_request_id}),
+        ),
+        (
             "daraja.c2b_register_urls",
             json!({"confirmation_url": format!("{}/c2b/confirmation", cb.url), "validation_url": format!("{}/c2b/validation", cb.url), "response_type": "Cancelled", "shortcode": "600981"}),
         ),
@@ -1056,4 +1060,18 @@ fn callbacks_are_confirmed_by_query_and_forgeries_caught() {
         Some("checkout_request_id")
     );
     assert_eq!(sb.request_count(), before);
+}
+
+#[test]
+fn clients_made_one_after_another_reuse_the_token() {
+    // As a PHP-FPM worker does: a client per request, each dropped before the next.
+    let sb = sandbox_with(sd::Settings::default());
+    let cb = Callbacks::start();
+    for _ in 0..3 {
+        let c = client(&sb, &cb);
+        c.daraja()
+            .account_balance(&AccountBalanceRequest::default())
+            .unwrap();
+    }
+    assert_eq!(sb.daraja().token_requests(), 1);
 }

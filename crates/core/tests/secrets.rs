@@ -143,6 +143,10 @@ fn no_secret_in_errors_debug_output_error_json_or_logs() {
         ("statum.account_details", json!({})),
         ("daraja.stk_query", json!({"checkout_request_id": checkout})),
         (
+            "daraja.confirm_stk_payment",
+            json!({"checkout_request_id": checkout}),
+        ),
+        (
             "daraja.c2b_register_urls",
             json!({"confirmation_url": "https://example.com/c", "validation_url": "https://example.com/v"}),
         ),
