@@ -1,0 +1,39 @@
+--TEST--
+Tuma\Exception: constructor, readonly properties, fromDetail for every kind
+--FILE--
+<?php
+declare(strict_types=1);
+require __DIR__ . '/tuma.inc';
+$e = new Tuma\ApiException('declined', 'api', 201, providerCode: '500.001.1001', requestId: 'R-1', provider: 'daraja', status: 500, outcomeUnknown: true);
+check($e->getMessage() === 'declined' && $e->getCode() === 201 && $e->kind === 'api', 'message, code, kind');
+check($e->provider === 'daraja' && $e->status === 500 && $e->providerCode === '500.001.1001' && $e->requestId === 'R-1', 'provider, status, provider code, request id');
+check($e->field === null && $e->retryAfterMs === null && $e->outcomeUnknown === true, 'defaults and outcome');
+$err = throws(Error::class, function () use ($e) { $e->field = 'x'; });
+check($err !== null && str_contains($err->getMessage(), 'readonly'), 'properties are readonly');
+$map = ['invalid_input' => 'InvalidInput', 'null_parameter' => 'InvalidInput', 'invalid_utf8' => 'InvalidInput', 'malformed_json' => 'InvalidInput',
+    'config' => 'Config', 'authentication' => 'Authentication', 'api' => 'Api', 'rate_limited' => 'RateLimited', 'network' => 'Network',
+    'timeout' => 'Timeout', 'decode' => 'Decode', 'invalid_callback' => 'InvalidCallback', 'store' => 'Store'];
+$bad = [];
+foreach ($map as $kind => $short) {
+    $x = Tuma\Exception::fromDetail(999, 'm', ['kind' => $kind, 'field' => 'f', 'status' => '404', 'code' => 7, 'retry_after_ms' => 5, 'outcome_unknown' => 1]);
+    if (get_class($x) !== "Tuma\\{$short}Exception" || $x->field !== 'f' || $x->status !== 404 || $x->providerCode !== '7' || $x->retryAfterMs !== 5 || $x->outcomeUnknown !== true || $x->getCode() !== 999) {
+        $bad[] = $kind;
+    }
+}
+check($bad === [], 'fromDetail maps every kind to its class and casts like the FFI wrapper', $bad);
+$x = Tuma\Exception::fromDetail(901, 'm', []);
+check(get_class($x) === Tuma\Exception::class && $x->kind === 'internal', 'an unknown kind is a plain Tuma\Exception');
+try {
+    throw new Tuma\StoreException('down', 'store', 302);
+} catch (RuntimeException $caught) {
+    check($caught instanceof Tuma\Exception && $caught->getLine() === __LINE__ - 2, 'catchable as RuntimeException, with the line it was thrown at');
+}
+?>
+--EXPECT--
+ok - message, code, kind
+ok - provider, status, provider code, request id
+ok - defaults and outcome
+ok - properties are readonly
+ok - fromDetail maps every kind to its class and casts like the FFI wrapper
+ok - an unknown kind is a plain Tuma\Exception
+ok - catchable as RuntimeException, with the line it was thrown at
