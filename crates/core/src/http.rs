@@ -83,7 +83,11 @@ impl Transport {
             user_agent.push_str(&format!(" ({suffix})"));
         }
         Transport {
-            agent: ureq::Agent::new_with_config(agent_config),
+            agent: ureq::Agent::with_parts(
+                agent_config,
+                ureq::unversioned::transport::DefaultConnector::new(),
+                LiteralFirstResolver::default(),
+            ),
             config: config.clone(),
             user_agent,
         }
@@ -200,6 +204,41 @@ impl Transport {
                 log::debug!("tuma: {} {} failed: {}", req.op, req.method, err);
                 Err(err)
             }
+        }
+    }
+}
+
+/// ureq's default resolver runs every lookup on a new thread whenever a timeout is set (to
+/// bound `getaddrinfo`), and it resolves on every request, even one that reuses a pooled
+/// connection: a thread spawn per call. A host that is an IP literal needs no lookup, so it
+/// is answered here; names go to the default resolver unchanged.
+#[derive(Debug, Default)]
+struct LiteralFirstResolver(ureq::unversioned::resolver::DefaultResolver);
+
+impl ureq::unversioned::resolver::Resolver for LiteralFirstResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> std::result::Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let host = uri.host().unwrap_or("");
+        let host = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
+        let port = uri.port_u16().or(match uri.scheme_str() {
+            Some("https") => Some(443),
+            Some("http") => Some(80),
+            _ => None,
+        });
+        match (host.parse::<std::net::IpAddr>(), port) {
+            (Ok(ip), Some(port)) => {
+                let mut addrs = self.empty();
+                addrs.push(std::net::SocketAddr::new(ip, port));
+                Ok(addrs)
+            }
+            _ => self.0.resolve(uri, config, timeout),
         }
     }
 }

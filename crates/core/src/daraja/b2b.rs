@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{check_response_code, Daraja, InitiatorResponse};
+use super::{Daraja, InitiatorResponse};
 use crate::error::{Error, Result};
 use crate::http::Safety;
 use crate::{phone, validate};
@@ -104,22 +104,12 @@ impl Daraja<'_> {
             .transpose()?;
         let shortcode =
             super::shortcode_arg("shortcode", request.shortcode.as_deref(), &config.shortcode)?;
-        let result_url = Self::url(
+        let envelope = self.envelope(
             config,
-            "result_url",
             request.result_url.as_deref(),
-            &config.result_url,
-        )?;
-        let timeout_url = Self::url(
-            config,
-            "timeout_url",
             request.timeout_url.as_deref(),
-            &config.timeout_url,
         )?;
-        let (initiator, credential) = self.initiator(config)?;
         let mut body = json!({
-            "Initiator": initiator,
-            "SecurityCredential": credential,
             "CommandID": request.command_id.as_daraja(),
             "SenderIdentifierType": "4",
             "RecieverIdentifierType": "4",
@@ -127,8 +117,6 @@ impl Daraja<'_> {
             "PartyA": shortcode,
             "PartyB": party_b,
             "Remarks": remarks,
-            "QueueTimeOutURL": timeout_url,
-            "ResultURL": result_url,
         });
         if let Some(r) = reference {
             body["AccountReference"] = r.into();
@@ -139,13 +127,14 @@ impl Daraja<'_> {
         if let Some(o) = occasion {
             body["Occassion"] = o.into();
         }
-        let v = self.post(
+        let v = self.send_initiator(
+            envelope,
+            "Initiator",
+            body,
             "mpesa/b2b/v1/paymentrequest",
-            &body,
             Safety::OnceOnly,
             "daraja.b2b",
         )?;
-        check_response_code(&v, 200)?;
         InitiatorResponse::from_value(&v)
     }
 }

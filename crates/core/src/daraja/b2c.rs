@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{check_response_code, text, Daraja};
+use super::{text, Daraja};
 use crate::error::{Error, Result};
 use crate::http::Safety;
 use crate::{phone, validate};
@@ -128,45 +128,34 @@ impl Daraja<'_> {
             .transpose()?;
         let shortcode =
             super::shortcode_arg("shortcode", request.shortcode.as_deref(), &config.shortcode)?;
-        let result_url = Self::url(
+        let envelope = self.envelope(
             config,
-            "result_url",
             request.result_url.as_deref(),
-            &config.result_url,
-        )?;
-        let timeout_url = Self::url(
-            config,
-            "timeout_url",
             request.timeout_url.as_deref(),
-            &config.timeout_url,
         )?;
         let originator = match request.originator_conversation_id.as_deref() {
             Some(id) => validate::text("originator_conversation_id", id, 1, 100)?.to_string(),
             None => super::new_originator_conversation_id(),
         };
-        let (initiator, credential) = self.initiator(config)?;
         let mut body = json!({
             "OriginatorConversationID": originator,
-            "InitiatorName": initiator,
-            "SecurityCredential": credential,
             "CommandID": request.command_id.as_daraja(),
             "Amount": amount,
             "PartyA": shortcode,
             "PartyB": phone.as_str(),
             "Remarks": remarks,
-            "QueueTimeOutURL": timeout_url,
-            "ResultURL": result_url,
         });
         if let Some(o) = occasion {
             body["Occassion"] = o.into();
         }
-        let v = self.post(
+        let v = self.send_initiator(
+            envelope,
+            "InitiatorName",
+            body,
             "mpesa/b2c/v3/paymentrequest",
-            &body,
             Safety::OnceOnly,
             "daraja.b2c",
         )?;
-        check_response_code(&v, 200)?;
         Ok(B2cResponse {
             originator_conversation_id: text(&v, "OriginatorConversationID").unwrap_or(originator),
             conversation_id: text(&v, "ConversationID").unwrap_or_default(),

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::status::IdentifierType;
-use super::{check_response_code, Daraja, InitiatorResponse};
+use super::{Daraja, InitiatorResponse};
 use crate::error::Result;
 use crate::http::Safety;
 use crate::validate;
@@ -42,36 +42,25 @@ impl Daraja<'_> {
             2,
             100,
         )?;
-        let result_url = Self::url(
+        let envelope = self.envelope(
             config,
-            "result_url",
             request.result_url.as_deref(),
-            &config.result_url,
-        )?;
-        let timeout_url = Self::url(
-            config,
-            "timeout_url",
             request.timeout_url.as_deref(),
-            &config.timeout_url,
         )?;
-        let (initiator, credential) = self.initiator(config)?;
         let body = json!({
-            "Initiator": initiator,
-            "SecurityCredential": credential,
             "CommandID": "AccountBalance",
             "PartyA": party_a,
             "IdentifierType": request.identifier_type.as_daraja(),
             "Remarks": remarks,
-            "QueueTimeOutURL": timeout_url,
-            "ResultURL": result_url,
         });
-        let v = self.post(
+        let v = self.send_initiator(
+            envelope,
+            "Initiator",
+            body,
             "mpesa/accountbalance/v1/query",
-            &body,
             Safety::Safe,
             "daraja.account_balance",
         )?;
-        check_response_code(&v, 200)?;
         InitiatorResponse::from_value(&v)
     }
 }

@@ -149,6 +149,46 @@ impl<'a> Daraja<'a> {
         Ok(url.trim().to_string())
     }
 
+    /// What every initiator request carries (who asks and where the result goes), resolved
+    /// and checked before anything is sent.
+    fn envelope(
+        &self,
+        config: &'a DarajaConfig,
+        result_url: Option<&str>,
+        timeout_url: Option<&str>,
+    ) -> Result<InitiatorEnvelope<'a>> {
+        let result_url = Self::url(config, "result_url", result_url, &config.result_url)?;
+        let timeout_url = Self::url(config, "timeout_url", timeout_url, &config.timeout_url)?;
+        let (name, credential) = self.initiator(config)?;
+        Ok(InitiatorEnvelope {
+            name,
+            credential,
+            result_url,
+            timeout_url,
+        })
+    }
+
+    /// Sends an initiator request: the envelope goes into `body` (the initiator under
+    /// `name_key`: `InitiatorName` for B2C, `Initiator` elsewhere), and an answer whose
+    /// `ResponseCode` is not zero is an error.
+    fn send_initiator(
+        &self,
+        envelope: InitiatorEnvelope<'_>,
+        name_key: &str,
+        mut body: Value,
+        path: &str,
+        safety: Safety,
+        op: &str,
+    ) -> Result<Value> {
+        body[name_key] = envelope.name.into();
+        body["SecurityCredential"] = envelope.credential.into();
+        body["ResultURL"] = envelope.result_url.into();
+        body["QueueTimeOutURL"] = envelope.timeout_url.into();
+        let v = self.post(path, &body, safety, op)?;
+        check_response_code(&v, 200)?;
+        Ok(v)
+    }
+
     /// The initiator name and `SecurityCredential`, or a config error naming what is missing.
     fn initiator(&self, config: &'a DarajaConfig) -> Result<(&'a str, &'a str)> {
         let name = config
@@ -306,6 +346,14 @@ pub(crate) fn check_response_code(v: &Value, status: u16) -> Result<()> {
             .unwrap_or_default(),
         request_id: text(v, "requestId"),
     }))
+}
+
+/// The initiator and the result URLs of an initiator request.
+struct InitiatorEnvelope<'a> {
+    name: &'a str,
+    credential: &'a str,
+    result_url: String,
+    timeout_url: String,
 }
 
 /// A field as a string, whether Daraja sent a string or a number.

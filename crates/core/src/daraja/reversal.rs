@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{check_response_code, Daraja, InitiatorResponse};
+use super::{Daraja, InitiatorResponse};
 use crate::error::Result;
 use crate::http::Safety;
 use crate::validate;
@@ -42,38 +42,27 @@ impl Daraja<'_> {
         let remarks = validate::text("remarks", &request.remarks, 2, 100)?;
         let receiver =
             super::shortcode_arg("shortcode", request.shortcode.as_deref(), &config.shortcode)?;
-        let result_url = Self::url(
+        let envelope = self.envelope(
             config,
-            "result_url",
             request.result_url.as_deref(),
-            &config.result_url,
-        )?;
-        let timeout_url = Self::url(
-            config,
-            "timeout_url",
             request.timeout_url.as_deref(),
-            &config.timeout_url,
         )?;
-        let (initiator, credential) = self.initiator(config)?;
         let body = json!({
-            "Initiator": initiator,
-            "SecurityCredential": credential,
             "CommandID": "TransactionReversal",
             "TransactionID": receipt,
             "Amount": amount,
             "ReceiverParty": receiver,
             "RecieverIdentifierType": "11",
-            "ResultURL": result_url,
-            "QueueTimeOutURL": timeout_url,
             "Remarks": remarks,
         });
-        let v = self.post(
+        let v = self.send_initiator(
+            envelope,
+            "Initiator",
+            body,
             "mpesa/reversal/v1/request",
-            &body,
             Safety::OnceOnly,
             "daraja.reversal",
         )?;
-        check_response_code(&v, 200)?;
         InitiatorResponse::from_value(&v)
     }
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{check_response_code, Daraja, InitiatorResponse};
+use super::{Daraja, InitiatorResponse};
 use crate::error::{Error, Result};
 use crate::http::Safety;
 use crate::validate;
@@ -158,27 +158,15 @@ impl Daraja<'_> {
             .as_deref()
             .map(|o| validate::text("occasion", o, 1, 100))
             .transpose()?;
-        let result_url = Self::url(
+        let envelope = self.envelope(
             config,
-            "result_url",
             request.result_url.as_deref(),
-            &config.result_url,
-        )?;
-        let timeout_url = Self::url(
-            config,
-            "timeout_url",
             request.timeout_url.as_deref(),
-            &config.timeout_url,
         )?;
-        let (initiator, credential) = self.initiator(config)?;
         let mut body = json!({
-            "Initiator": initiator,
-            "SecurityCredential": credential,
             "CommandID": "TransactionStatusQuery",
             "PartyA": party_a,
             "IdentifierType": request.identifier_type.as_daraja(),
-            "ResultURL": result_url,
-            "QueueTimeOutURL": timeout_url,
             "Remarks": remarks,
         });
         if let Some(r) = receipt {
@@ -190,13 +178,14 @@ impl Daraja<'_> {
         if let Some(o) = occasion {
             body["Occasion"] = o.into();
         }
-        let v = self.post(
+        let v = self.send_initiator(
+            envelope,
+            "Initiator",
+            body,
             "mpesa/transactionstatus/v1/query",
-            &body,
             Safety::Safe,
             "daraja.transaction_status",
         )?;
-        check_response_code(&v, 200)?;
         InitiatorResponse::from_value(&v)
     }
 }
