@@ -72,6 +72,8 @@ export interface HttpOptions {
   allowInsecureHttp?: boolean
   /** Appended to the User-Agent, default `node`. */
   userAgentSuffix?: string
+  /** Extra trusted root certificates (PEM), e.g. a corporate TLS proxy's CA. */
+  extraRootCertificatesPem?: string
 }
 
 export interface ClientOptions {

@@ -123,6 +123,7 @@ impl Config {
     /// | `TUMA_UMSPAY_*` | UMS Pay, see [`crate::umspay::UmsPayConfig::from_env`] |
     /// | `TUMA_CONNECT_TIMEOUT_MS`, `TUMA_TIMEOUT_MS`, `TUMA_MAX_RETRIES` | transport |
     /// | `TUMA_ALLOW_INSECURE_HTTP` | `1` allows plain http to non-loopback hosts |
+    /// | `TUMA_EXTRA_ROOT_CERTIFICATES_FILE` | a PEM file of extra trusted roots (corporate proxy CA) |
     /// | `TUMA_STORE_URL`, `TUMA_STORE_PREFIX`, `TUMA_STORE_TIMEOUT_MS` | shared state store (`memory` or `redis://…`) |
     ///
     /// A provider is configured when its key variable is set; a key without its secret is
@@ -162,6 +163,15 @@ impl Config {
                 store.timeout_ms = ms;
             }
             config.store = Some(store);
+        }
+        if let Some(path) = env("TUMA_EXTRA_ROOT_CERTIFICATES_FILE") {
+            let pem = std::fs::read_to_string(&path).map_err(|e| {
+                Error::config(
+                    "TUMA_EXTRA_ROOT_CERTIFICATES_FILE",
+                    format!("cannot be read: {}", e.kind()),
+                )
+            })?;
+            config.http.extra_root_certificates_pem = Some(pem);
         }
         if let Some(v) = env("TUMA_ALLOW_INSECURE_HTTP") {
             config.http.allow_insecure_http = matches!(v.as_str(), "1" | "true" | "yes");

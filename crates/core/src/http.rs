@@ -261,6 +261,21 @@ pub(crate) fn extra_roots(pem: &str) -> Result<Vec<ureq::tls::Certificate<'stati
     Ok(certs)
 }
 
+/// True when TLS refused the server during the handshake (unknown CA, wrong name,
+/// incompatible peer): no byte of the request was written then.
+fn refused_during_handshake(io: &std::io::Error) -> bool {
+    io.get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        .is_some_and(|e| {
+            matches!(
+                e,
+                rustls::Error::InvalidCertificate(_)
+                    | rustls::Error::NoCertificatesPresented
+                    | rustls::Error::PeerIncompatible(_)
+            )
+        })
+}
+
 fn transient_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
 }
@@ -273,14 +288,16 @@ fn classify(provider: Provider, e: ureq::Error, reading_body: bool) -> Error {
     let not_sent = !reading_body
         && match &e {
             U::Timeout(t) => matches!(t, ureq::Timeout::Resolve | ureq::Timeout::Connect),
-            U::Io(io) => matches!(
-                io.kind(),
-                ErrorKind::ConnectionRefused
-                    | ErrorKind::HostUnreachable
-                    | ErrorKind::NetworkUnreachable
-                    | ErrorKind::NetworkDown
-                    | ErrorKind::AddrNotAvailable
-            ),
+            U::Io(io) => {
+                matches!(
+                    io.kind(),
+                    ErrorKind::ConnectionRefused
+                        | ErrorKind::HostUnreachable
+                        | ErrorKind::NetworkUnreachable
+                        | ErrorKind::NetworkDown
+                        | ErrorKind::AddrNotAvailable
+                ) || refused_during_handshake(io)
+            }
             U::HostNotFound
             | U::BadUri(_)
             | U::Http(_)

@@ -147,6 +147,10 @@ fn a_private_ca_is_refused_by_default_and_trusted_when_added() {
         .unwrap_err();
     assert_eq!(err.kind(), "network", "{err}");
     assert!(err.to_string().contains("UnknownIssuer"), "{err}");
+    assert!(
+        !err.outcome_unknown(),
+        "refused during the handshake: certainly not sent"
+    );
     assert_eq!(server.requests.load(Ordering::SeqCst), 0);
 
     let trusted = client(server.port, Some(CA)).unwrap();

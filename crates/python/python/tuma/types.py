@@ -76,6 +76,7 @@ class HttpConfig(TypedDict, total=False):
     retry_max_backoff_ms: int
     allow_insecure_http: bool
     user_agent_suffix: str
+    extra_root_certificates_pem: str
 
 
 class _DarajaConfigRequired(TypedDict):
