@@ -914,9 +914,8 @@ fn section_node(rep: &mut Report, ch: &Children<'_>, r: usize, scale: usize) {
     );
     rep.line(format!(
         "Concurrent: 16 promises in flight on one client, {per} `sendSms` each, against the \
-         responder answering after 20 ms (ideal: {ideal:.0} calls/s). Each call runs on the libuv \
-         thread pool, 4 threads unless `UV_THREADPOOL_SIZE` says otherwise (see `docs/node.md`; \
-         set it to the concurrency you need).\n"
+         responder answering after 20 ms (ideal: {ideal:.0} calls/s). Each call runs on a worker \
+         thread of tuma's own pool, so libuv's pool size (4 threads by default, `UV_THREADPOOL_SIZE`) should not matter (see `docs/node.md`).\n"
     ));
     rep.line("| libuv pool | calls/s | fraction of ideal (target ≥ 0.9) | |");
     rep.line("|---|---|---|---|");

@@ -23,8 +23,9 @@ export declare class NativeClient {
   static fromEnv(): NativeClient
   /**
    * Runs the operation `operation` (one of `operations()`) with a JSON request document;
-   * resolves to the JSON result document. Runs on the libuv thread pool: the event loop
-   * is never blocked.
+   * resolves to the JSON result document. Runs on tuma's worker threads (one per call in
+   * flight, reused): the event loop is never blocked and `UV_THREADPOOL_SIZE` does not
+   * limit how many calls overlap.
    */
   call(operation: string, requestJson: string): Promise<string>
 }

@@ -551,7 +551,7 @@ export interface TransactionRequestIdRequest {
 
 export interface WaitForStatusRequest {
   transactionRequestId: string
-  /** Default 60 000, at most 3 600 000. Holds a libuv thread meanwhile. */
+  /** Default 60 000, at most 3 600 000. Holds one of tuma's worker threads meanwhile. */
   timeoutMs?: number
 }
 

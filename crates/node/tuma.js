@@ -135,8 +135,8 @@ function bodyArgument (body) {
 
 /**
  * A tuma client. Build one per process and share it: it holds the connection pool and
- * the token caches. Every network method returns a Promise and runs on the libuv thread
- * pool, never on the event loop.
+ * the token caches. Every network method returns a Promise and runs on a worker thread of
+ * tuma's own pool, never on the event loop nor on libuv's pool.
  */
 class Client {
   #native

@@ -2,8 +2,9 @@
 //!
 //! The native layer is deliberately thin: a [`NativeClient`] built from a configuration
 //! JSON document, a generic [`NativeClient::call`] that runs any operation of
-//! [`tuma::ops`] on the libuv thread pool, and synchronous helpers for callbacks and local
-//! utilities. Requests and results cross the boundary as JSON strings; the JavaScript
+//! [`tuma::ops`] on tuma's own worker threads (never on the event loop, and not on the
+//! small libuv pool, which long HTTP calls would starve), and synchronous helpers for
+//! callbacks and local utilities. Requests and results cross the boundary as JSON strings; the JavaScript
 //! wrapper (`tuma.js`) turns them into camelCase objects and typed errors.
 //!
 //! Errors are thrown as JavaScript `Error`s whose message is the JSON document of
@@ -14,8 +15,10 @@
 
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{AsyncTask, Buffer, Either};
-use napi::{Env, Status, Task};
+mod workers;
+
+use napi::bindgen_prelude::{Buffer, Either, Object};
+use napi::{Env, Status};
 use napi_derive::napi;
 use serde_json::Value;
 
@@ -47,15 +50,23 @@ impl NativeClient {
     }
 
     /// Runs the operation `operation` (one of `operations()`) with a JSON request document;
-    /// resolves to the JSON result document. Runs on the libuv thread pool: the event loop
-    /// is never blocked.
+    /// resolves to the JSON result document. Runs on tuma's worker threads (one per call in
+    /// flight, reused): the event loop is never blocked and `UV_THREADPOOL_SIZE` does not
+    /// limit how many calls overlap.
     #[napi(ts_return_type = "Promise<string>")]
-    pub fn call(&self, operation: String, request_json: String) -> AsyncTask<CallTask> {
-        AsyncTask::new(CallTask {
-            client: Arc::clone(&self.inner),
-            operation,
-            request_json,
-        })
+    pub fn call<'env>(
+        &self,
+        env: &'env Env,
+        operation: String,
+        request_json: String,
+    ) -> napi::Result<Object<'env>> {
+        let (deferred, promise) = env.create_deferred::<String, Resolver>()?;
+        let client = Arc::clone(&self.inner);
+        workers::spawn(move || match run_call(&client, &operation, &request_json) {
+            Ok(result) => deferred.resolve(Box::new(move |_env| Ok(result))),
+            Err(error) => deferred.reject(error),
+        });
+        Ok(promise)
     }
 }
 
@@ -71,26 +82,14 @@ impl NativeClient {
     }
 }
 
-/// One network call, computed on a libuv worker thread.
-pub struct CallTask {
-    client: Arc<tuma::Client>,
-    operation: String,
-    request_json: String,
-}
+/// What settles a call's promise on the JavaScript thread.
+type Resolver = Box<dyn FnOnce(Env) -> napi::Result<String> + Send>;
 
-impl Task for CallTask {
-    type Output = String;
-    type JsValue = String;
-
-    fn compute(&mut self) -> napi::Result<String> {
-        let request = parse_request(&self.request_json).map_err(to_napi)?;
-        let result = tuma::ops::call(&self.client, &self.operation, &request).map_err(to_napi)?;
-        Ok(result.to_string())
-    }
-
-    fn resolve(&mut self, _env: Env, output: String) -> napi::Result<String> {
-        Ok(output)
-    }
+/// One network call, run on a worker thread.
+fn run_call(client: &tuma::Client, operation: &str, request_json: &str) -> napi::Result<String> {
+    let request = parse_request(request_json).map_err(to_napi)?;
+    let result = tuma::ops::call(client, operation, &request).map_err(to_napi)?;
+    Ok(result.to_string())
 }
 
 /// Parses a callback body of the given kind (one of `callbackKinds()`); returns the
