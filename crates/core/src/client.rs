@@ -59,6 +59,13 @@ impl Client {
         Client::new(Config::from_env()?)
     }
 
+    /// The HTTP agent (and its keep-alive pool) this client sends with, for benchmarks that
+    /// compare tuma with a bare request on the very same agent. Not a stable API.
+    #[doc(hidden)]
+    pub fn http_agent(&self) -> ureq::Agent {
+        self.inner.transport.agent()
+    }
+
     /// The configuration this client was built with.
     pub fn config(&self) -> &Config {
         &self.inner.config

@@ -93,6 +93,11 @@ impl Transport {
         }
     }
 
+    /// A handle on the agent (clones share its pool).
+    pub fn agent(&self) -> ureq::Agent {
+        self.agent.clone()
+    }
+
     /// The overall timeout of one call.
     pub fn timeout(&self) -> Duration {
         self.config.timeout()
