@@ -167,3 +167,17 @@ fn a_password_in_the_url_never_shows() {
     assert!(!err.to_string().contains("hunter2-secret"));
     assert!(!format!("{store:?}").contains("hunter2-secret"));
 }
+
+#[test]
+fn rediss_urls_are_supported_and_a_plain_server_is_a_store_error() {
+    // A TLS URL against a server that speaks plain Redis: the handshake fails, bounded and
+    // typed, without panicking (rustls has its crypto provider).
+    let server = RedisServer::start().unwrap();
+    let mut config = StoreConfig::new(format!("rediss://127.0.0.1:{}/", server.port()));
+    config.timeout_ms = 300;
+    let store = config.open().expect("rediss:// is accepted");
+    let started = Instant::now();
+    let err = store.first_time("tls", Duration::from_secs(60)).unwrap_err();
+    assert_eq!(err.kind(), "store", "{err}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
