@@ -177,7 +177,9 @@ fn rediss_urls_are_supported_and_a_plain_server_is_a_store_error() {
     config.timeout_ms = 300;
     let store = config.open().expect("rediss:// is accepted");
     let started = Instant::now();
-    let err = store.first_time("tls", Duration::from_secs(60)).unwrap_err();
+    let err = store
+        .first_time("tls", Duration::from_secs(60))
+        .unwrap_err();
     assert_eq!(err.kind(), "store", "{err}");
     assert!(started.elapsed() < Duration::from_secs(3));
 }
