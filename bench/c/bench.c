@@ -2,8 +2,11 @@
  *
  *   bench seq sms|stk CONFIG_JSON CALLS      sequential calls/s through libtuma
  *   bench threads CONFIG_JSON THREADS CALLS  one client shared by THREADS pthreads
+ *   bench serve CONFIG_JSON                  slices on request (see below)
  *
- * Prints one JSON object: {"calls_per_sec": ...}.
+ * seq and threads print one JSON object: {"calls_per_sec": ...}. serve reads lines
+ * "sms N" or "stk N" on stdin, makes N calls on its one client and answers each line with the
+ * seconds they took, so that the bench can interleave it with another process.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -49,7 +52,30 @@ static void *worker(void *arg) {
     return NULL;
 }
 
+static int serve(const tuma_client *client) {
+    char line[64];
+    while (fgets(line, sizeof line, stdin)) {
+        char mode[8];
+        long calls;
+        if (sscanf(line, "%7s %ld", mode, &calls) != 2) return 2;
+        int stk = strcmp(mode, "stk") == 0;
+        double start = now();
+        for (long i = 0; i < calls; i++) call(client, stk);
+        printf("%.9f\n", now() - start);
+        fflush(stdout);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[1], "serve") == 0) {
+        tuma_client *client = NULL;
+        tuma_result r = tuma_client_new(argv[2], &client);
+        if (r != TUMA_RESULT_OK) fail(r);
+        int rc = serve(client);
+        tuma_client_free(client);
+        return rc;
+    }
     if (argc < 5) {
         fprintf(stderr, "usage: bench seq sms|stk CONFIG CALLS | bench threads CONFIG THREADS CALLS\n");
         return 2;

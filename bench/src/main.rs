@@ -10,6 +10,7 @@
 //! ```
 
 mod clients;
+mod pin;
 mod responder;
 mod stats;
 mod tls;
@@ -51,10 +52,11 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("memory") => memory_child(&args[1..]),
         Some("responder") => standalone_responder(&args[1..]),
+        Some("serve") => serve_child(&args[1..]),
         Some("run") => run(parse_opts(&args[1..])),
         None => run(parse_opts(&[])),
         Some(other) => {
-            eprintln!("tuma-bench: unknown command `{other}` (run, responder, memory)");
+            eprintln!("tuma-bench: unknown command `{other}` (run, responder, memory, serve)");
             std::process::exit(2);
         }
     }
@@ -115,6 +117,34 @@ fn standalone_responder(args: &[String]) {
     }
 }
 
+/// Child process, the Rust twin of `bench/c/bench.c serve`: reads lines `sms N` / `stk N`,
+/// makes N calls on one client and answers each line with the seconds they took.
+fn serve_child(args: &[String]) {
+    use std::io::{BufRead, Write};
+    let config = args.first().cloned().unwrap_or_default();
+    let client =
+        tuma::Client::new(tuma::Config::from_json(&config).expect("config")).expect("client");
+    let stdin = std::io::stdin();
+    let mut stdout = std::io::stdout();
+    for line in stdin.lock().lines() {
+        let line = line.expect("stdin");
+        let mut words = line.split_whitespace();
+        let (mode, calls) = (words.next().unwrap_or(""), words.next().unwrap_or("0"));
+        let calls: usize = calls.parse().expect("call count");
+        let secs = if mode == "stk" {
+            timed(calls, || {
+                tuma_stk(&client).map(|_| ()).map_err(|e| e.to_string())
+            })
+        } else {
+            timed(calls, || tuma_sms(&client))
+        }
+        .expect("call");
+        writeln!(stdout, "{secs:.9}")
+            .and_then(|_| stdout.flush())
+            .expect("stdout");
+    }
+}
+
 /// Child process: RSS before a client, with one, after warm-up and after `calls` calls.
 fn memory_child(args: &[String]) {
     let config = args.first().cloned().unwrap_or_default();
@@ -145,6 +175,13 @@ struct Children<'a> {
 }
 
 impl Children<'_> {
+    fn c_bench(&self) -> Result<&PathBuf, String> {
+        self.opts
+            .c_bench
+            .as_ref()
+            .ok_or_else(|| "the C bench program was not built".to_string())
+    }
+
     fn c(&self, args: &[&str]) -> Result<Value, String> {
         let bin = self
             .opts
@@ -454,7 +491,11 @@ fn ceiling_measure(port: u16, n: usize) -> Measure<'static> {
 }
 
 fn section_rust(rep: &mut Report, r: usize, scale: usize) -> String {
-    let resp = Responder::start(Options::default());
+    let pin = pin::ClientPin::new();
+    let resp = Responder::start(Options {
+        pin_cpu: pin.server_cpu(),
+        ..Options::default()
+    });
     let base = resp.url("");
     let client = tuma_client(&base, json!({}));
     // The issue's comparison: a bare request on tuma's own keep-alive agent (same timeouts,
@@ -519,8 +560,11 @@ fn section_rust(rep: &mut Report, r: usize, scale: usize) -> String {
          client POSTs the same prebuilt body with the same headers **on tuma's own keep-alive agent** \
          (`Client::http_agent`: the same pool, timeouts and resolver) and parses the JSON answer; tuma also checks the input, normalises the \
          phone, builds the body (and for STK the timestamp and password), reads its token cache \
-         and decodes the answer into typed fields. Server: the responder (plain HTTP).\n",
-        res.rounds
+         and decodes the answer into typed fields. Server: the responder (plain HTTP). CPUs: {} \
+         (see `bench/src/pin.rs`: unpinned, the scheduler's placement alone swings a \
+         sequential rate by ±30%).\n",
+        res.rounds,
+        pin.describe()
     ));
     rep.line("| call | tuma | bare ureq, same agent | tuma / ureq (target ≥ 0.95) | | tuma / ceiling | ureq / ceiling |");
     rep.line("|---|---|---|---|---|---|---|");
@@ -563,45 +607,55 @@ fn section_rust(rep: &mut Report, r: usize, scale: usize) -> String {
 
 fn section_c(rep: &mut Report, ch: &Children<'_>, r: usize, scale: usize) {
     rep.line("## 2. C: libtuma from a C program vs the Rust core\n");
-    let resp = Responder::start(Options::default());
+    // The children are spawned while this thread is pinned: they inherit its CPU.
+    let pin = pin::ClientPin::new();
+    let resp = Responder::start(Options {
+        pin_cpu: pin.server_cpu(),
+        ..Options::default()
+    });
     let base = resp.url("");
     let config = config_json(&base, json!({}));
-    let client = tuma_client(&base, json!({}));
-    let n = 2000 / scale;
-    let ns = n.to_string();
-    let res = rounds(
+    let c_child = ch
+        .c_bench()
+        .and_then(|bin| SliceChild::spawn(Command::new(bin).args(["serve", &config])));
+    let rust_child = std::env::current_exe()
+        .map_err(|e| e.to_string())
+        .and_then(|exe| SliceChild::spawn(Command::new(exe).args(["serve", &config])));
+    let (c_child, rust_child) = match (c_child, rust_child) {
+        (Ok(c), Ok(rs)) => (c, rs),
+        (Err(e), _) | (_, Err(e)) => {
+            rep.line(format!("Not run: {e}\n"));
+            return;
+        }
+    };
+    let (chunks, per) = (8, 500 / scale);
+    let n = chunks * per;
+    let res = interleaved(
         r,
+        chunks,
+        per,
         vec![
-            ("ceiling", ceiling_measure(resp.port(), n)),
-            ("rust sms", Box::new(|| rate(n, || tuma_sms(&client)))),
-            (
-                "c sms",
-                Box::new(|| num(&ch.c(&["seq", "sms", &config, &ns])?, "calls_per_sec")),
-            ),
-            (
-                "rust stk",
-                Box::new(|| {
-                    rate(n, || {
-                        tuma_stk(&client).map(|_| ()).map_err(|e| e.to_string())
-                    })
-                }),
-            ),
-            (
-                "c stk",
-                Box::new(|| num(&ch.c(&["seq", "stk", &config, &ns])?, "calls_per_sec")),
-            ),
+            ("ceiling", ceiling_chunk(resp.port())),
+            ("rust sms", rust_child.chunk("sms")),
+            ("c sms", c_child.chunk("sms")),
+            ("rust stk", rust_child.chunk("stk")),
+            ("c stk", c_child.chunk("stk")),
         ],
     );
-    if let Some(e) = res.error("c sms") {
-        rep.line(format!("Not run: {e}\n"));
-        return;
-    }
     rep.line(format!(
         "`bench/c/bench.c` calls `tuma_statum_send_sms` / `tuma_daraja_stk_push` (JSON request in, \
          JSON result out, result string freed) in a loop, linked against the release `libtuma.so`; \
-         the Rust side calls `Client::statum().send_sms` / `daraja().stk_push` in the bench process. \
-         {n} calls per measurement, {} rounds, the responder (plain HTTP).\n",
-        res.rounds
+         the Rust side calls `Client::statum().send_sms` / `daraja().stk_push`. Both run as child \
+         processes of the bench, each holding one client, and are driven in slices of {per} calls \
+         (the parent writes `sms N` on the child's stdin and reads back the seconds taken), \
+         interleaved in rotating order, {n} calls per contender per round, {} rounds. The Rust \
+         side runs in a process of its own too, like the C program: the responder lives in the \
+         bench process, and a client thread in that same process would hand over to the \
+         responder's thread without switching address spaces, which favoured the Rust figure in \
+         earlier versions of this table. Server: the responder (plain HTTP). CPUs: {} (both \
+         children inherit the client's CPU).\n",
+        res.rounds,
+        pin.describe()
     ));
     rep.line("| call | C (libtuma) | Rust core | C / Rust (target ≥ 0.95) | | C / ceiling |");
     rep.line("|---|---|---|---|---|---|");
@@ -623,6 +677,60 @@ fn section_c(rep: &mut Report, ch: &Children<'_>, r: usize, scale: usize) {
         ));
     }
     rep.line("");
+}
+
+/// A child process that makes calls in slices on request (`serve` in `bench/c/bench.c` and
+/// in this binary): one line `MODE N` in, the seconds taken out.
+struct SliceChild {
+    child: std::process::Child,
+    io: std::cell::RefCell<(
+        std::process::ChildStdin,
+        std::io::BufReader<std::process::ChildStdout>,
+    )>,
+}
+
+impl SliceChild {
+    fn spawn(cmd: &mut Command) -> Result<SliceChild, String> {
+        use std::process::Stdio;
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+        let stdin = child.stdin.take().ok_or("no stdin")?;
+        let stdout = std::io::BufReader::new(child.stdout.take().ok_or("no stdout")?);
+        Ok(SliceChild {
+            child,
+            io: std::cell::RefCell::new((stdin, stdout)),
+        })
+    }
+
+    fn slice(&self, mode: &str, calls: usize) -> Result<f64, String> {
+        use std::io::{BufRead, Write};
+        let mut io = self.io.borrow_mut();
+        let (stdin, stdout) = &mut *io;
+        writeln!(stdin, "{mode} {calls}")
+            .and_then(|_| stdin.flush())
+            .map_err(|e| format!("child stdin: {e}"))?;
+        let mut line = String::new();
+        stdout
+            .read_line(&mut line)
+            .map_err(|e| format!("child stdout: {e}"))?;
+        line.trim()
+            .parse()
+            .map_err(|_| format!("child answered {line:?} (did it fail?)"))
+    }
+
+    fn chunk<'a>(&'a self, mode: &'a str) -> Chunk<'a> {
+        Box::new(move |calls| self.slice(mode, calls))
+    }
+}
+
+impl Drop for SliceChild {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// `count` rounds of one child run that measures several modes interleaved (its JSON has

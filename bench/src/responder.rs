@@ -22,6 +22,8 @@ pub struct Options {
     pub token_ttl_secs: u64,
     /// Serve HTTPS with the test certificate in `bench/certs`.
     pub tls: bool,
+    /// Run every connection's thread on this CPU (see `pin.rs`).
+    pub pin_cpu: Option<usize>,
 }
 
 /// Counters, all since the responder started.
@@ -94,6 +96,9 @@ impl Responder {
                 let (s, o, tls) = (s.clone(), options.clone(), tls.clone());
                 s.connections.fetch_add(1, Ordering::Relaxed);
                 thread::spawn(move || {
+                    if o.pin_cpu.is_some() {
+                        crate::pin::current_thread(o.pin_cpu);
+                    }
                     let _ = stream.set_nodelay(true);
                     match tls {
                         None => serve(BufReader::new(stream), &s, &o, None),

@@ -22,6 +22,8 @@ pub(crate) struct Inner {
     pub store: Arc<dyn StateStore>,
     pub daraja: crate::daraja::DarajaState,
     pub umspay: crate::umspay::UmsPayState,
+    /// Statum's `Authorization` header value, built once.
+    pub statum_authorization: Option<crate::Secret>,
 }
 
 impl std::fmt::Debug for Client {
@@ -43,6 +45,7 @@ impl Client {
         };
         let daraja = crate::daraja::DarajaState::new(config.daraja.as_ref(), &store)?;
         let umspay = crate::umspay::UmsPayState::new(config.umspay.as_ref(), &store);
+        let statum_authorization = config.statum.as_ref().map(crate::statum::authorization);
         Ok(Client {
             inner: Arc::new(Inner {
                 config,
@@ -50,6 +53,7 @@ impl Client {
                 store,
                 daraja,
                 umspay,
+                statum_authorization,
             }),
         })
     }

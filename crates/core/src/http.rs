@@ -1,5 +1,6 @@
 //! The one HTTP layer: a shared `ureq` agent, timeouts, and retries only where safe.
 
+use std::borrow::Cow;
 use std::io::ErrorKind;
 use std::thread;
 use std::time::Duration;
@@ -25,10 +26,11 @@ pub(crate) enum Safety {
 pub(crate) struct HttpRequest<'a> {
     pub provider: Provider,
     pub method: &'static str,
-    pub url: String,
+    pub url: &'a str,
     /// Header name and value; values may hold secrets and are never logged.
-    pub headers: Vec<(&'static str, String)>,
-    pub body: Option<Vec<u8>>,
+    pub headers: Vec<(&'static str, Cow<'a, str>)>,
+    /// The serialised body, borrowed so that a resend does not copy it.
+    pub body: Option<&'a [u8]>,
     pub safety: Safety,
     /// Short name for logs, e.g. `statum.sms`.
     pub op: &'a str,
@@ -164,22 +166,22 @@ impl Transport {
             "GET" => {
                 let mut b = self
                     .agent
-                    .get(&req.url)
+                    .get(req.url)
                     .header("User-Agent", &self.user_agent);
                 for (k, v) in &req.headers {
-                    b = b.header(*k, v);
+                    b = b.header(*k, v.as_ref());
                 }
                 b.call()
             }
             _ => {
                 let mut b = self
                     .agent
-                    .post(&req.url)
+                    .post(req.url)
                     .header("User-Agent", &self.user_agent);
                 for (k, v) in &req.headers {
-                    b = b.header(*k, v);
+                    b = b.header(*k, v.as_ref());
                 }
-                b.send(req.body.as_deref().unwrap_or(&[]))
+                b.send(req.body.unwrap_or_default())
             }
         };
         match result {

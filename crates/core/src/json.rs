@@ -27,6 +27,11 @@ pub(crate) fn de_f64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::E
     as_f64(&v).ok_or_else(|| serde::de::Error::custom("expected a number"))
 }
 
+/// A request body's bytes. (Serialising a `Value` to bytes cannot fail: its keys are strings.)
+pub(crate) fn to_body(v: &Value) -> Vec<u8> {
+    serde_json::to_vec(v).unwrap_or_else(|_| v.to_string().into_bytes())
+}
+
 /// Joins a base URL and a relative path with exactly one slash.
 pub(crate) fn join_url(base: &str, path: &str) -> String {
     format!(

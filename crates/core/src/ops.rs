@@ -7,7 +7,6 @@
 //! silently ignored argument.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -47,6 +46,16 @@ pub fn utilities() -> Vec<&'static str> {
 
 /// Runs the operation `name` with the JSON object `request`.
 pub fn call(client: &Client, name: &str, request: &Value) -> Result<Value> {
+    dispatch(client, name, request)
+}
+
+/// [`call`], with the result as JSON text: what the C ABI hands out, made without building a
+/// [`Value`] first.
+pub fn call_to_text(client: &Client, name: &str, request: &Value) -> Result<String> {
+    dispatch(client, name, request)
+}
+
+fn dispatch<O: Output>(client: &Client, name: &str, request: &Value) -> Result<O> {
     let args = Args::new(request)?;
     let out = match name {
         "statum.send_sms" => {
@@ -56,26 +65,26 @@ pub fn call(client: &Client, name: &str, request: &Value) -> Result<Value> {
                 args.str("message")?,
             );
             args.finish()?;
-            to_json(client.statum().send_sms(&sender_id, &phone, &message)?)
+            O::from_result(&client.statum().send_sms(&sender_id, &phone, &message)?)
         }
         "statum.airtime" => {
             let (phone, amount) = (args.str("phone")?, args.amount("amount")?);
             args.finish()?;
-            to_json(client.statum().airtime(&phone, amount)?)
+            O::from_result(&client.statum().airtime(&phone, amount)?)
         }
         "statum.account_details" => {
             args.finish()?;
-            to_json(client.statum().account_details()?)
+            O::from_result(&client.statum().account_details()?)
         }
         "callbacks.receive" => {
             let (kind, body) = (args.str("kind")?, args.str("body")?);
             args.finish()?;
-            to_json(client.receive_callback(&kind, body.as_bytes())?)
+            O::from_result(&client.receive_callback(&kind, body.as_bytes())?)
         }
         "callbacks.first_time" => {
             let id = args.str("id")?;
             args.finish()?;
-            json!({"first_time": client.first_time(&id)?})
+            O::from_result(&json!({"first_time": client.first_time(&id)?}))
         }
         other => {
             if let Some(r) = crate::daraja::ops::call(client, other, &args) {
@@ -182,6 +191,23 @@ fn unknown(what: &str, name: &str) -> Error {
     )
 }
 
+/// What an operation's result becomes: a JSON value or JSON text.
+pub(crate) trait Output: Sized {
+    fn from_result<T: Serialize + ?Sized>(value: &T) -> Self;
+}
+
+impl Output for Value {
+    fn from_result<T: Serialize + ?Sized>(value: &T) -> Self {
+        serde_json::to_value(value).expect("tuma result types always serialise")
+    }
+}
+
+impl Output for String {
+    fn from_result<T: Serialize + ?Sized>(value: &T) -> Self {
+        serde_json::to_string(value).expect("tuma result types always serialise")
+    }
+}
+
 pub(crate) fn to_json<T: Serialize>(value: T) -> Value {
     serde_json::to_value(value).expect("tuma result types always serialise")
 }
@@ -189,7 +215,8 @@ pub(crate) fn to_json<T: Serialize>(value: T) -> Value {
 /// The fields of a request document, read with typed accessors whose errors name the field.
 pub struct Args<'a> {
     map: Option<&'a Map<String, Value>>,
-    used: RefCell<HashSet<&'a str>>,
+    /// The fields read so far (a handful: a list beats hashing).
+    used: RefCell<Vec<&'a str>>,
 }
 
 impl<'a> Args<'a> {
@@ -202,12 +229,15 @@ impl<'a> Args<'a> {
         };
         Ok(Args {
             map,
-            used: RefCell::new(HashSet::new()),
+            used: RefCell::new(Vec::new()),
         })
     }
 
     fn get(&self, field: &'a str) -> Option<&'a Value> {
-        self.used.borrow_mut().insert(field);
+        let mut used = self.used.borrow_mut();
+        if !used.contains(&field) {
+            used.push(field);
+        }
         self.map.and_then(|m| m.get(field)).filter(|v| !v.is_null())
     }
 
@@ -281,7 +311,7 @@ impl<'a> Args<'a> {
     pub fn finish(&self) -> Result<()> {
         let used = self.used.borrow();
         if let Some(m) = self.map {
-            if let Some(extra) = m.keys().find(|k| !used.contains(k.as_str())) {
+            if let Some(extra) = m.keys().find(|k| !used.contains(&k.as_str())) {
                 return Err(Error::invalid(
                     extra.chars().take(64).collect::<String>(),
                     "is not a field of this request",

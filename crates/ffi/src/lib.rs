@@ -119,8 +119,8 @@ pub unsafe extern "C" fn tuma_client_call(
         let client = unsafe { client_ref(client, "client") }?;
         let operation = unsafe { str_param(operation, "operation") }?;
         let request = unsafe { json_param(request_json, "request_json") }?;
-        let result = tuma::ops::call(client, operation, &request)?;
-        unsafe { write_string(out, result.to_string()) };
+        let result = tuma::ops::call_to_text(client, operation, &request)?;
+        unsafe { write_string(out, result) };
         Ok(())
     })
 }

@@ -212,24 +212,35 @@ impl<'a> Daraja<'a> {
 
     /// POSTs `body` to `path` with the bearer token and returns the JSON answer of a 2xx.
     /// An invalid-token answer drops the token and sends the call once more.
-    pub(crate) fn post(&self, path: &str, body: &Value, safety: Safety, op: &str) -> Result<Value> {
+    pub(crate) fn post<B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        body: &B,
+        safety: Safety,
+        op: &str,
+    ) -> Result<Value> {
         let config = self.config()?;
         let state = &self.client.inner.daraja;
         let transport = &self.client.inner.transport;
-        let payload = body.to_string().into_bytes();
+        // Serialising plain strings and numbers cannot fail.
+        let payload = serde_json::to_vec(body).map_err(|e| Error::config("body", e.to_string()))?;
+        let url = crate::json::join_url(config.effective_base_url(), path);
         let mut resent = false;
         loop {
             let token = state.token(transport, config)?;
             let req = HttpRequest {
                 provider: Provider::Daraja,
                 method: "POST",
-                url: crate::json::join_url(config.effective_base_url(), path),
+                url: &url,
                 headers: vec![
-                    ("Authorization", format!("Bearer {}", token.value.expose())),
+                    (
+                        "Authorization",
+                        format!("Bearer {}", token.value.expose()).into(),
+                    ),
                     ("Content-Type", "application/json".into()),
                     ("Accept", "application/json".into()),
                 ],
-                body: Some(payload.clone()),
+                body: Some(&payload),
                 safety,
                 op,
             };

@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 use super::*;
 use crate::client::Client;
 use crate::error::Result;
-use crate::ops::{to_json, Args};
+use crate::ops::{to_json, Args, Output};
 
 /// Operation names handled here.
 pub const OPERATIONS: &[&str] = &[
@@ -60,14 +60,14 @@ pub const UTILITIES: &[&str] = &[
 ];
 
 /// Runs `name` if it is one of this provider's operations.
-pub fn call(client: &Client, name: &str, args: &Args<'_>) -> Option<Result<Value>> {
+pub fn call<O: Output>(client: &Client, name: &str, args: &Args<'_>) -> Option<Result<O>> {
     if !OPERATIONS.contains(&name) {
         return None;
     }
     Some(run(client, name, args))
 }
 
-fn run(client: &Client, name: &str, a: &Args<'_>) -> Result<Value> {
+fn run<O: Output>(client: &Client, name: &str, a: &Args<'_>) -> Result<O> {
     let d = client.daraja();
     match name {
         "daraja.stk_push" => {
@@ -84,18 +84,18 @@ fn run(client: &Client, name: &str, a: &Args<'_>) -> Result<Value> {
                 till_number: a.opt_str("till_number")?,
             };
             a.finish()?;
-            Ok(to_json(d.stk_push(&req)?))
+            Ok(O::from_result(&d.stk_push(&req)?))
         }
         "daraja.stk_query" => {
             let id = a.str("checkout_request_id")?;
             a.finish()?;
-            Ok(to_json(d.stk_query(&id)?))
+            Ok(O::from_result(&d.stk_query(&id)?))
         }
         "daraja.confirm_stk_payment" => {
             let id = a.opt_str("checkout_request_id")?;
             let callback = a.opt_str("callback")?;
             a.finish()?;
-            Ok(to_json(d.confirm_stk_payment(
+            Ok(O::from_result(&d.confirm_stk_payment(
                 id.as_deref(),
                 callback.as_deref().map(str::as_bytes),
             )?))
@@ -111,7 +111,7 @@ fn run(client: &Client, name: &str, a: &Args<'_>) -> Result<Value> {
                 validation_url: a.str("validation_url")?,
             };
             a.finish()?;
-            Ok(to_json(d.c2b_register_urls(&req)?))
+            Ok(O::from_result(&d.c2b_register_urls(&req)?))
         }
         "daraja.c2b_simulate" => {
             let req = C2bSimulateRequest {
@@ -125,7 +125,7 @@ fn run(client: &Client, name: &str, a: &Args<'_>) -> Result<Value> {
                 bill_ref_number: a.opt_str("bill_ref_number")?,
             };
             a.finish()?;
-            Ok(to_json(d.c2b_simulate(&req)?))
+            Ok(O::from_result(&d.c2b_simulate(&req)?))
         }
         "daraja.b2c" => {
             let req = B2cRequest {
@@ -143,7 +143,7 @@ fn run(client: &Client, name: &str, a: &Args<'_>) -> Result<Value> {
                 originator_conversation_id: a.opt_str("originator_conversation_id")?,
             };
             a.finish()?;
-            Ok(to_json(d.b2c(&req)?))
+            Ok(O::from_result(&d.b2c(&req)?))
         }
         "daraja.b2b" => {
             let req = B2bRequest {
@@ -162,7 +162,7 @@ fn run(client: &Client, name: &str, a: &Args<'_>) -> Result<Value> {
                 timeout_url: a.opt_str("timeout_url")?,
             };
             a.finish()?;
-            Ok(to_json(d.b2b(&req)?))
+            Ok(O::from_result(&d.b2b(&req)?))
         }
         "daraja.transaction_status" => {
             let req = TransactionStatusRequest {
@@ -176,7 +176,7 @@ fn run(client: &Client, name: &str, a: &Args<'_>) -> Result<Value> {
                 timeout_url: a.opt_str("timeout_url")?,
             };
             a.finish()?;
-            Ok(to_json(d.transaction_status(&req)?))
+            Ok(O::from_result(&d.transaction_status(&req)?))
         }
         "daraja.account_balance" => {
             let req = AccountBalanceRequest {
@@ -187,7 +187,7 @@ fn run(client: &Client, name: &str, a: &Args<'_>) -> Result<Value> {
                 timeout_url: a.opt_str("timeout_url")?,
             };
             a.finish()?;
-            Ok(to_json(d.account_balance(&req)?))
+            Ok(O::from_result(&d.account_balance(&req)?))
         }
         "daraja.reversal" => {
             let req = ReversalRequest {
@@ -199,7 +199,7 @@ fn run(client: &Client, name: &str, a: &Args<'_>) -> Result<Value> {
                 timeout_url: a.opt_str("timeout_url")?,
             };
             a.finish()?;
-            Ok(to_json(d.reversal(&req)?))
+            Ok(O::from_result(&d.reversal(&req)?))
         }
         "daraja.dynamic_qr" => {
             let size = match a.opt_u64("size")? {
@@ -218,7 +218,7 @@ fn run(client: &Client, name: &str, a: &Args<'_>) -> Result<Value> {
                 size,
             };
             a.finish()?;
-            Ok(to_json(d.dynamic_qr(&req)?))
+            Ok(O::from_result(&d.dynamic_qr(&req)?))
         }
         _ => unreachable!("checked against OPERATIONS"),
     }

@@ -126,6 +126,24 @@ pub struct StkQueryResponse {
     pub response_description: String,
 }
 
+/// The STK push body, serialised straight from borrowed fields (Daraja's field names).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct StkPushBody<'a> {
+    business_short_code: &'a str,
+    password: &'a str,
+    timestamp: &'a str,
+    transaction_type: &'a str,
+    amount: u64,
+    party_a: &'a str,
+    party_b: &'a str,
+    phone_number: &'a str,
+    #[serde(rename = "CallBackURL")]
+    callback_url: &'a str,
+    account_reference: &'a str,
+    transaction_desc: &'a str,
+}
+
 impl Daraja<'_> {
     /// Sends an M-Pesa Express (STK push) prompt to the payer's phone.
     ///
@@ -172,19 +190,19 @@ impl Daraja<'_> {
             }
         };
         let (timestamp, password) = self.password()?;
-        let body = json!({
-            "BusinessShortCode": config.shortcode,
-            "Password": password,
-            "Timestamp": timestamp,
-            "TransactionType": request.transaction_type.as_daraja(),
-            "Amount": amount,
-            "PartyA": phone.as_str(),
-            "PartyB": party_b,
-            "PhoneNumber": phone.as_str(),
-            "CallBackURL": callback,
-            "AccountReference": reference,
-            "TransactionDesc": desc,
-        });
+        let body = StkPushBody {
+            business_short_code: &config.shortcode,
+            password: &password,
+            timestamp: &timestamp,
+            transaction_type: request.transaction_type.as_daraja(),
+            amount,
+            party_a: phone.as_str(),
+            party_b: &party_b,
+            phone_number: phone.as_str(),
+            callback_url: &callback,
+            account_reference: reference,
+            transaction_desc: desc,
+        };
         let v = self.post(
             "mpesa/stkpush/v1/processrequest",
             &body,

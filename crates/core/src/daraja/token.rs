@@ -301,12 +301,13 @@ fn fetch(transport: &Transport, config: &DarajaConfig) -> Result<(Secret, Durati
         config.consumer_key,
         config.consumer_secret.expose()
     ));
+    let url = crate::json::join_url(config.effective_base_url(), TOKEN_PATH);
     let req = HttpRequest {
         provider: Provider::Daraja,
         method: "GET",
-        url: crate::json::join_url(config.effective_base_url(), TOKEN_PATH),
+        url: &url,
         headers: vec![
-            ("Authorization", format!("Basic {basic}")),
+            ("Authorization", format!("Basic {basic}").into()),
             ("Accept", "application/json".into()),
         ],
         body: None,

@@ -111,12 +111,12 @@ impl Statum<'_> {
         let phone = phone::parse_for("phone", phone)?;
         let message = validate::text("message", message, 1, MESSAGE_MAX)?;
         let config = self.config()?;
-        let body = json!({
-            "sender_id": sender_id,
-            "phone_number": phone.as_str(),
-            "message": message,
-        });
-        let value = self.call(config, "POST", "sms", Some(body), "statum.sms")?;
+        let body = SmsBody {
+            sender_id,
+            phone_number: phone.as_str(),
+            message,
+        };
+        let value = self.call(config, "POST", "sms", Some(&body), "statum.sms")?;
         decode(value)
     }
 
@@ -133,7 +133,7 @@ impl Statum<'_> {
             "phone_number": phone.as_str(),
             "amount": amount.to_string(),
         });
-        let value = self.call(config, "POST", "airtime", Some(body), "statum.airtime")?;
+        let value = self.call(config, "POST", "airtime", Some(&body), "statum.airtime")?;
         decode(value)
     }
 
@@ -144,7 +144,7 @@ impl Statum<'_> {
             config,
             "GET",
             "account-details",
-            None,
+            None::<&Value>,
             "statum.account_details",
         )?;
         decode(value)
@@ -159,34 +159,44 @@ impl Statum<'_> {
             .ok_or_else(|| Error::config("statum", "Statum is not configured on this client"))
     }
 
-    fn call(
+    fn call<B: Serialize>(
         &self,
         config: &StatumConfig,
         method: &'static str,
         path: &str,
-        body: Option<Value>,
+        body: Option<&B>,
         op: &str,
     ) -> Result<Value> {
-        let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
-            "{}:{}",
-            config.consumer_key,
-            config.consumer_secret.expose()
-        ));
+        let authorization = match &self.client.inner.statum_authorization {
+            Some(a) => a.expose(),
+            None => {
+                return Err(Error::config(
+                    "statum",
+                    "Statum is not configured on this client",
+                ))
+            }
+        };
         let safety = if method == "GET" {
             Safety::Safe
         } else {
             Safety::OnceOnly
         };
+        // Serialising strings and numbers cannot fail.
+        let payload = body
+            .map(serde_json::to_vec)
+            .transpose()
+            .map_err(|e| Error::config("body", e.to_string()))?;
+        let url = crate::json::join_url(&config.base_url, path);
         let req = HttpRequest {
             provider: Provider::Statum,
             method,
-            url: crate::json::join_url(&config.base_url, path),
+            url: &url,
             headers: vec![
-                ("Authorization", format!("Basic {credentials}")),
+                ("Authorization", authorization.into()),
                 ("Content-Type", "application/json".into()),
                 ("Accept", "application/json".into()),
             ],
-            body: body.map(|b| b.to_string().into_bytes()),
+            body: payload.as_deref(),
             safety,
             op,
         };
@@ -195,14 +205,31 @@ impl Statum<'_> {
     }
 }
 
+/// `Basic base64(key:secret)`, Statum's `Authorization` header value.
+pub(crate) fn authorization(config: &StatumConfig) -> crate::Secret {
+    let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        config.consumer_key,
+        config.consumer_secret.expose()
+    ));
+    crate::Secret::new(format!("Basic {credentials}"))
+}
+
+/// The SMS body, serialised straight from borrowed fields.
+#[derive(Serialize)]
+struct SmsBody<'a> {
+    sender_id: &'a str,
+    phone_number: &'a str,
+    message: &'a str,
+}
+
 fn decode<T: for<'de> Deserialize<'de>>(value: Value) -> Result<T> {
-    let text = value.to_string();
-    serde_json::from_value(value).map_err(|e| {
+    T::deserialize(&value).map_err(|e| {
         Error::decode(
             Provider::Statum,
             200,
             format!("unexpected shape: {}", crate::config::json_error(&e)),
-            &text,
+            &value.to_string(),
         )
     })
 }

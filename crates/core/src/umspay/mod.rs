@@ -467,15 +467,17 @@ impl UmsPay<'_> {
     ) -> Result<(Map<String, Value>, u16, String)> {
         let config = self.config()?;
         let safety = Safety::OnceOnly; // status retries go through the limiter, see above
+        let payload = crate::json::to_body(body);
+        let url = crate::json::join_url(&config.base_url, path);
         let req = HttpRequest {
             provider: Provider::Umspay,
             method: "POST",
-            url: crate::json::join_url(&config.base_url, path),
+            url: &url,
             headers: vec![
                 ("Content-Type", "application/json".into()),
                 ("Accept", "application/json".into()),
             ],
-            body: Some(body.to_string().into_bytes()),
+            body: Some(&payload),
             safety,
             op,
         };

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::ops::{to_json, Args};
+use crate::ops::{to_json, Args, Output};
 
 /// `timeout_ms` of `umspay.wait_for_status` when not given.
 const DEFAULT_WAIT_MS: u64 = 60_000;
@@ -35,8 +35,8 @@ pub const CALLBACKS: &[&str] = &["umspay.webhook"];
 pub const UTILITIES: &[&str] = &[];
 
 /// Runs `name` if it is one of this provider's operations.
-pub fn call(client: &Client, name: &str, args: &Args<'_>) -> Option<Result<Value>> {
-    let run = || -> Result<Value> {
+pub fn call<O: Output>(client: &Client, name: &str, args: &Args<'_>) -> Option<Result<O>> {
+    let run = || -> Result<O> {
         let umspay = client.umspay();
         match name {
             "umspay.stk_push" => {
@@ -46,12 +46,14 @@ pub fn call(client: &Client, name: &str, args: &Args<'_>) -> Option<Result<Value
                     args.str("reference")?,
                 );
                 args.finish()?;
-                Ok(to_json(umspay.stk_push(amount, &phone, &reference)?))
+                Ok(O::from_result(
+                    &umspay.stk_push(amount, &phone, &reference)?,
+                ))
             }
             "umspay.transaction_status" => {
                 let id = args.str("transaction_request_id")?;
                 args.finish()?;
-                Ok(to_json(umspay.transaction_status(&id)?))
+                Ok(O::from_result(&umspay.transaction_status(&id)?))
             }
             "umspay.wait_for_status" => {
                 let id = args.str("transaction_request_id")?;
@@ -63,8 +65,8 @@ pub fn call(client: &Client, name: &str, args: &Args<'_>) -> Option<Result<Value
                         format!("must be at most {MAX_WAIT_MS}"),
                     ));
                 }
-                Ok(to_json(
-                    umspay.wait_for_status(&id, Duration::from_millis(ms))?,
+                Ok(O::from_result(
+                    &umspay.wait_for_status(&id, Duration::from_millis(ms))?,
                 ))
             }
             "umspay.confirm_payment" => {
@@ -84,7 +86,7 @@ pub fn call(client: &Client, name: &str, args: &Args<'_>) -> Option<Result<Value
                         ))
                     }
                 };
-                Ok(to_json(confirmed))
+                Ok(O::from_result(&confirmed))
             }
             _ => unreachable!("checked against OPERATIONS"),
         }
