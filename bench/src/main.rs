@@ -124,6 +124,19 @@ fn serve_child(args: &[String]) {
     let config = args.first().cloned().unwrap_or_default();
     let client =
         tuma::Client::new(tuma::Config::from_json(&config).expect("config")).expect("client");
+    // `ureq-sms` / `ureq-stk`: the bare request of section 1 on this client's agent (for
+    // profiling one contender at a time).
+    let agent = client.http_agent();
+    let base = tuma::Config::from_json(&config)
+        .ok()
+        .and_then(|c| c.daraja.and_then(|d| d.base_url))
+        .unwrap_or_default();
+    let bearer = format!("Bearer {}", bare_token(&agent, &base).unwrap_or_default());
+    let (sms_url, stk_url) = (
+        format!("{base}/statum/sms"),
+        format!("{base}/mpesa/stkpush/v1/processrequest"),
+    );
+    let (sms, stk, basic) = (sms_body(), stk_body(), basic());
     let stdin = std::io::stdin();
     let mut stdout = std::io::stdout();
     for line in stdin.lock().lines() {
@@ -131,12 +144,17 @@ fn serve_child(args: &[String]) {
         let mut words = line.split_whitespace();
         let (mode, calls) = (words.next().unwrap_or(""), words.next().unwrap_or("0"));
         let calls: usize = calls.parse().expect("call count");
-        let secs = if mode == "stk" {
-            timed(calls, || {
+        let secs = match mode {
+            "stk" => timed(calls, || {
                 tuma_stk(&client).map(|_| ()).map_err(|e| e.to_string())
-            })
-        } else {
-            timed(calls, || tuma_sms(&client))
+            }),
+            "ureq-sms" => timed(calls, || {
+                bare_post(&agent, &sms_url, &basic, &sms).map(|_| ())
+            }),
+            "ureq-stk" => timed(calls, || {
+                bare_post(&agent, &stk_url, &bearer, &stk).map(|_| ())
+            }),
+            _ => timed(calls, || tuma_sms(&client)),
         }
         .expect("call");
         writeln!(stdout, "{secs:.9}")

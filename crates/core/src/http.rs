@@ -189,7 +189,7 @@ impl Transport {
                 let status = resp.status().as_u16();
                 let retry_after = resp
                     .headers()
-                    .get("retry-after")
+                    .get(ureq::http::header::RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| v.trim().parse::<u64>().ok())
                     .map(Duration::from_secs);

@@ -342,6 +342,18 @@ pub(crate) fn interpret_error(status: u16, body: &str, retry_after: Option<Durat
 
 /// Fails with `Error::Api` when `ResponseCode` is present and not zero.
 pub(crate) fn check_response_code(v: &Value, status: u16) -> Result<()> {
+    // The common case, "0" or 0, without building a string.
+    let accepted = match v.get("ResponseCode") {
+        Some(Value::String(s)) => {
+            let s = s.trim();
+            !s.is_empty() && s.bytes().all(|b| b == b'0')
+        }
+        Some(Value::Number(n)) => n.as_u64() == Some(0),
+        _ => false,
+    };
+    if accepted {
+        return Ok(());
+    }
     let Some(code) = text(v, "ResponseCode") else {
         return Ok(());
     };

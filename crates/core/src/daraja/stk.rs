@@ -276,8 +276,27 @@ impl Daraja<'_> {
             .passkey
             .as_ref()
             .ok_or_else(|| Error::config("daraja.passkey", "is required for STK push and query"))?;
-        let ts = super::time::timestamp();
-        let pw = super::time::stk_password(&config.shortcode, passkey.expose(), &ts);
-        Ok((ts, pw))
+        let now = std::time::SystemTime::now();
+        let unix_seconds = now
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let mut cached = self
+            .client
+            .inner
+            .daraja
+            .stk_password
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(c) = cached.as_ref().filter(|c| c.unix_seconds == unix_seconds) {
+            return Ok((c.timestamp.clone(), c.password.expose().to_string()));
+        }
+        let timestamp = super::time::timestamp_at(now);
+        let password = super::time::stk_password(&config.shortcode, passkey.expose(), &timestamp);
+        *cached = Some(super::token::StkPassword {
+            unix_seconds,
+            timestamp: timestamp.clone(),
+            password: crate::Secret::new(password.clone()),
+        });
+        Ok((timestamp, password))
     }
 }

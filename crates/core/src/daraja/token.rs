@@ -61,6 +61,17 @@ pub(crate) struct DarajaState {
     fleet: Option<FleetTokens>,
     /// The `SecurityCredential`, given or computed once from the initiator password.
     pub credential: Option<Secret>,
+    /// The STK timestamp and password of the current second: every push within one second
+    /// carries the same pair, so it is built once per second.
+    pub stk_password: std::sync::Mutex<Option<StkPassword>>,
+}
+
+/// An STK `Timestamp` and the `Password` made from it.
+#[derive(Clone)]
+pub(crate) struct StkPassword {
+    pub unix_seconds: u64,
+    pub timestamp: String,
+    pub password: Secret,
 }
 
 impl DarajaState {
@@ -107,6 +118,7 @@ impl DarajaState {
             None => (Arc::new(TokenCache::default()), None),
         };
         Ok(DarajaState {
+            stk_password: std::sync::Mutex::new(None),
             cache,
             fleet,
             credential,

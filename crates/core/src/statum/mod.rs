@@ -263,10 +263,15 @@ pub(crate) fn interpret(
             body,
         ));
     };
-    let code = value
-        .get("status_code")
-        .and_then(crate::json::as_code)
-        .and_then(|c| c.parse::<u16>().ok());
+    let code = match value.get("status_code") {
+        Some(Value::Number(n)) => n.as_u64().and_then(|c| u16::try_from(c).ok()),
+        Some(Value::String(s)) => s.trim().parse::<u16>().ok(),
+        _ => None,
+    };
+    let effective = code.unwrap_or(status);
+    if (200..300).contains(&status) && effective == 200 {
+        return Ok(value);
+    }
     let description = value
         .get("description")
         .and_then(Value::as_str)
@@ -277,10 +282,6 @@ pub(crate) fn interpret(
         .get("request_id")
         .and_then(Value::as_str)
         .map(str::to_string);
-    let effective = code.unwrap_or(status);
-    if (200..300).contains(&status) && effective == 200 {
-        return Ok(value);
-    }
     match effective {
         401 | 403 => Err(Error::Authentication {
             provider: Provider::Statum,
