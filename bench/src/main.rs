@@ -313,11 +313,11 @@ fn run(opts: Opts) {
     let mut ceiling = "not measured (section 1 not run)".to_string();
     if opts.wants("1") {
         eprintln!("bench: 1. Rust sequential");
-        ceiling = section_rust(&mut report, r, scale);
+        ceiling = section_rust(&mut report, 2 * r + 1, scale);
     }
     if opts.wants("2") {
         eprintln!("bench: 2. C");
-        section_c(&mut report, &children, r.max(7), scale);
+        section_c(&mut report, &children, 2 * r + 1, scale);
     }
     if opts.wants("3") {
         eprintln!("bench: 3. Python");
@@ -511,7 +511,7 @@ fn ceiling_measure(port: u16, n: usize) -> Measure<'static> {
 fn section_rust(rep: &mut Report, r: usize, scale: usize) -> String {
     let pin = pin::ClientPin::new();
     let resp = Responder::start(Options {
-        pin_cpu: pin.server_cpu(),
+        pin_cpu: pin.cpu(),
         ..Options::default()
     });
     let base = resp.url("");
@@ -579,8 +579,8 @@ fn section_rust(rep: &mut Report, r: usize, scale: usize) -> String {
          (`Client::http_agent`: the same pool, timeouts and resolver) and parses the JSON answer; tuma also checks the input, normalises the \
          phone, builds the body (and for STK the timestamp and password), reads its token cache \
          and decodes the answer into typed fields. Server: the responder (plain HTTP). CPUs: {} \
-         (see `bench/src/pin.rs`: unpinned, the scheduler's placement alone swings a \
-         sequential rate by ±30%).\n",
+         (see `bench/src/pin.rs`: unpinned, the scheduler's placement of the two alone swings \
+         a sequential rate by ±30% on this machine).\n",
         res.rounds,
         pin.describe()
     ));
@@ -628,7 +628,7 @@ fn section_c(rep: &mut Report, ch: &Children<'_>, r: usize, scale: usize) {
     // The children are spawned while this thread is pinned: they inherit its CPU.
     let pin = pin::ClientPin::new();
     let resp = Responder::start(Options {
-        pin_cpu: pin.server_cpu(),
+        pin_cpu: pin.cpu(),
         ..Options::default()
     });
     let base = resp.url("");
@@ -671,7 +671,7 @@ fn section_c(rep: &mut Report, ch: &Children<'_>, r: usize, scale: usize) {
          bench process, and a client thread in that same process would hand over to the \
          responder's thread without switching address spaces, which favoured the Rust figure in \
          earlier versions of this table. Server: the responder (plain HTTP). CPUs: {} (both \
-         children inherit the client's CPU).\n",
+         children inherit the client's CPU; see `bench/src/pin.rs`).\n",
         res.rounds,
         pin.describe()
     ));

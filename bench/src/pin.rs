@@ -1,65 +1,95 @@
-//! CPU pinning for the sequential tables. On a 2-core machine the scheduler sometimes runs the
-//! client and the responder on one core and sometimes on two, and moves them around: that
-//! alone swings a sequential rate by ±30%. Pinning the client to the first CPU and the
-//! responder to the last takes that noise out, and treats every contender alike. Linux only;
-//! elsewhere (or with one CPU) nothing is pinned.
+//! CPU pinning for the sequential tables (sections 1 and 2). On a 2-core machine the scheduler
+//! sometimes runs the client and the responder on one core and sometimes on two, and moves
+//! them around: that alone swings a sequential rate by ±30% from one slice to the next.
+//! Pinning both to one CPU takes that noise out and treats every contender alike: each call
+//! is then the client's work, the responder's work and two context switches, so the
+//! client's own CPU cost shows in full. Linux only; elsewhere nothing is pinned.
 
-/// Pins the calling thread to `cpu`, or lets it run anywhere again with `None`.
+/// While alive, the calling thread (and every thread or process it starts) runs on one CPU;
+/// dropping it restores the mask it found.
+pub struct ClientPin {
+    #[cfg(target_os = "linux")]
+    saved: Option<libc::cpu_set_t>,
+    cpu: Option<usize>,
+}
+
 #[cfg(target_os = "linux")]
-pub fn current_thread(cpu: Option<usize>) -> bool {
-    // SAFETY: cpu_set_t is plain data; CPU_ZERO/CPU_SET only write inside `set`, and
-    // sched_setaffinity(0, ...) applies to the calling thread.
+impl ClientPin {
+    pub fn new() -> ClientPin {
+        let size = std::mem::size_of::<libc::cpu_set_t>();
+        // SAFETY: cpu_set_t is plain data; the calls read or write only inside `set`, and
+        // pid 0 means the calling thread.
+        unsafe {
+            let mut saved: libc::cpu_set_t = std::mem::zeroed();
+            if libc::sched_getaffinity(0, size, &mut saved) != 0 {
+                return ClientPin {
+                    saved: None,
+                    cpu: None,
+                };
+            }
+            let Some(first) = (0..libc::CPU_SETSIZE as usize).find(|&c| libc::CPU_ISSET(c, &saved))
+            else {
+                return ClientPin {
+                    saved: None,
+                    cpu: None,
+                };
+            };
+            let pinned = current_thread(first);
+            ClientPin {
+                saved: pinned.then_some(saved),
+                cpu: pinned.then_some(first),
+            }
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+impl ClientPin {
+    pub fn new() -> ClientPin {
+        ClientPin { cpu: None }
+    }
+}
+
+impl ClientPin {
+    /// The CPU the client runs on, for the responder's threads.
+    pub fn cpu(&self) -> Option<usize> {
+        self.cpu
+    }
+
+    /// How the pinning reads in a report.
+    pub fn describe(&self) -> String {
+        match self.cpu {
+            Some(c) => format!("client and responder pinned to CPU {c}"),
+            None => "nothing pinned (not Linux)".into(),
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for ClientPin {
+    fn drop(&mut self) {
+        if let Some(saved) = self.saved {
+            // SAFETY: restores a mask read by sched_getaffinity for this thread.
+            unsafe {
+                libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &saved);
+            }
+        }
+    }
+}
+
+/// Pins the calling thread to `cpu`.
+#[cfg(target_os = "linux")]
+pub fn current_thread(cpu: usize) -> bool {
+    // SAFETY: as above.
     unsafe {
         let mut set: libc::cpu_set_t = std::mem::zeroed();
         libc::CPU_ZERO(&mut set);
-        match cpu {
-            Some(c) => libc::CPU_SET(c, &mut set),
-            None => (0..cpus()).for_each(|c| libc::CPU_SET(c, &mut set)),
-        }
+        libc::CPU_SET(cpu, &mut set);
         libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) == 0
     }
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn current_thread(_cpu: Option<usize>) -> bool {
+pub fn current_thread(_cpu: usize) -> bool {
     false
-}
-
-/// CPUs this process may use.
-pub fn cpus() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// While alive, the calling thread (and every process it spawns) runs on the first CPU; the
-/// responder should be given [`ClientPin::server_cpu`].
-pub struct ClientPin {
-    server_cpu: Option<usize>,
-}
-
-impl ClientPin {
-    pub fn new() -> ClientPin {
-        let server_cpu = (cpus() >= 2 && current_thread(Some(0))).then(|| cpus() - 1);
-        ClientPin { server_cpu }
-    }
-
-    /// The CPU for the responder's threads, when the client could be pinned.
-    pub fn server_cpu(&self) -> Option<usize> {
-        self.server_cpu
-    }
-
-    /// How the pinning reads in a report.
-    pub fn describe(&self) -> String {
-        match self.server_cpu {
-            Some(s) => format!("client pinned to CPU 0, responder to CPU {s}"),
-            None => "nothing pinned (one CPU, or not Linux)".into(),
-        }
-    }
-}
-
-impl Drop for ClientPin {
-    fn drop(&mut self) {
-        if self.server_cpu.is_some() {
-            current_thread(None);
-        }
-    }
 }

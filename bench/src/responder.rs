@@ -96,8 +96,8 @@ impl Responder {
                 let (s, o, tls) = (s.clone(), options.clone(), tls.clone());
                 s.connections.fetch_add(1, Ordering::Relaxed);
                 thread::spawn(move || {
-                    if o.pin_cpu.is_some() {
-                        crate::pin::current_thread(o.pin_cpu);
+                    if let Some(cpu) = o.pin_cpu {
+                        crate::pin::current_thread(cpu);
                     }
                     let _ = stream.set_nodelay(true);
                     match tls {
