@@ -1,11 +1,12 @@
 //! The client: one per application, shared by every thread.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::config::Config;
 use crate::error::Result;
 use crate::http::Transport;
-use crate::store::StateStore;
+use crate::store::{Claim, StateStore};
 
 /// A tuma client. Cheap to clone (clones share everything); `Send + Sync`.
 ///
@@ -103,21 +104,45 @@ impl Client {
                 rule: "must not be empty".into(),
             });
         }
-        let ttl = self
-            .inner
-            .config
-            .store
-            .as_ref()
-            .map_or(7 * 24 * 3600, |s| s.dedup_ttl_secs);
+        check_id_length("id", id)?;
         self.inner
             .store
-            .first_time(&format!("seen:{id}"), std::time::Duration::from_secs(ttl))
+            .first_time(&format!("seen:{id}"), self.dedup_ttl())
     }
 
-    /// Parses a callback of `kind` (see [`crate::ops::callback_kinds`]) and tells whether
-    /// it is the first delivery, keyed by the callback's own id (Statum `request_id`, STK
-    /// `CheckoutRequestID`, result `OriginatorConversationID`, C2B `TransID`, UMS Pay
-    /// transaction id and event).
+    fn dedup_ttl(&self) -> Duration {
+        Duration::from_secs(
+            self.inner
+                .config
+                .store
+                .as_ref()
+                .map_or(7 * 24 * 3600, |s| s.dedup_ttl_secs),
+        )
+    }
+
+    fn callback_lease(&self) -> Duration {
+        Duration::from_millis(
+            self.inner
+                .config
+                .store
+                .as_ref()
+                .map_or(60_000, |s| s.callback_lease_ms),
+        )
+    }
+
+    /// Parses a callback of `kind` (see [`crate::ops::callback_kinds`]) and *claims* it,
+    /// keyed by the callback's own id (Statum `request_id`, STK `CheckoutRequestID`, result
+    /// `OriginatorConversationID`, C2B `TransID`, UMS Pay transaction id and event).
+    ///
+    /// - [`Claim::Claimed`] (`first_time`): process it, then [`Client::complete_callback`]
+    ///   (redeliveries are then acknowledged as done) or, when processing failed,
+    ///   [`Client::release_callback`] (the next redelivery is processed). A worker that
+    ///   dies holding the claim loses it after `store.callback_lease_ms`.
+    /// - [`Claim::InProgress`]: another worker is on it: answer non-200 so the provider
+    ///   redelivers later.
+    /// - [`Claim::Done`]: a redelivery of a processed callback: answer 200, do nothing.
+    ///
+    /// A store that fails or answers late is an [`crate::Error::Store`], never "done".
     pub fn receive_callback(&self, kind: &str, body: &[u8]) -> Result<ReceivedCallback> {
         let callback = crate::ops::parse_callback(kind, body)?;
         let id =
@@ -125,20 +150,80 @@ impl Client {
                 field: "kind".into(),
                 rule: "this callback kind carries no id to de-duplicate on".into(),
             })?;
-        let first_time = self.first_time(&format!("{kind}:{id}"))?;
+        let key = format!("{kind}:{id}");
+        check_id_length("callback id", &key)?;
+        let holder = crate::store::holder_id();
+        let status =
+            self.inner
+                .store
+                .claim(&format!("seen:{key}"), &holder, self.callback_lease())?;
         Ok(ReceivedCallback {
-            first_time,
+            first_time: status == Claim::Claimed,
+            status,
+            claim: (status == Claim::Claimed).then(|| format!("{holder}.{key}")),
             id,
             callback,
         })
     }
+
+    /// Marks a claimed callback processed: redeliveries are then [`Claim::Done`] for
+    /// `store.dedup_ttl_secs`. Returns false when the lease had expired meanwhile (another
+    /// worker may have processed it too).
+    pub fn complete_callback(&self, claim: &str) -> Result<bool> {
+        let (holder, key) = split_claim(claim)?;
+        self.inner
+            .store
+            .complete(&format!("seen:{key}"), holder, self.dedup_ttl())
+    }
+
+    /// Gives a claim back after processing failed, so the provider's next redelivery is
+    /// processed; false when the lease had already expired.
+    pub fn release_callback(&self, claim: &str) -> Result<bool> {
+        let (holder, key) = split_claim(claim)?;
+        self.inner.store.release(&format!("seen:{key}"), holder)
+    }
 }
 
-/// A parsed callback and whether it is the first delivery.
+/// Longest callback id (with its kind) kept in the store: a bound against forged floods.
+pub const CALLBACK_ID_MAX: usize = 256;
+
+fn check_id_length(field: &str, id: &str) -> Result<()> {
+    if id.len() > CALLBACK_ID_MAX {
+        return Err(crate::Error::invalid(
+            field,
+            format!("is longer than {CALLBACK_ID_MAX} bytes"),
+        ));
+    }
+    Ok(())
+}
+
+/// A claim token: `<holder>.<kind>:<id>`, the holder being 16 hex digits.
+fn split_claim(claim: &str) -> Result<(&str, &str)> {
+    claim
+        .split_once('.')
+        .filter(|(holder, key)| {
+            holder.len() == 16
+                && holder.bytes().all(|b| b.is_ascii_hexdigit())
+                && !key.is_empty()
+                && key.len() <= CALLBACK_ID_MAX
+        })
+        .ok_or_else(|| {
+            crate::Error::invalid("claim", "is not a claim returned by receive_callback")
+        })
+}
+
+/// A parsed callback and its claim.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReceivedCallback {
-    /// False for a redelivery: acknowledge it (HTTP 200) but do not act on it again.
+    /// True when this call claimed it: process it, then complete or release the claim.
+    /// False for a redelivery (`status` says whether it is done or in progress elsewhere).
     pub first_time: bool,
+    /// `claimed`, `in_progress` (answer non-200: another worker holds it) or `done`
+    /// (answer 200, do nothing).
+    pub status: Claim,
+    /// The token to pass to [`Client::complete_callback`] or [`Client::release_callback`];
+    /// `None` unless claimed.
+    pub claim: Option<String>,
     /// The id it was de-duplicated on.
     pub id: String,
     /// The parsed callback (the JSON form of its typed value).

@@ -32,15 +32,112 @@ impl fmt::Display for Provider {
     }
 }
 
-/// Whether a failed request could have been processed by the provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// What became of the request of a failed call: the one question a caller must answer
+/// before trying a payment again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Delivery {
-    /// The request certainly never reached the provider: safe to send again.
+pub enum Fate {
+    /// Nothing was written to the provider (bad input, configuration, a token fetch, the
+    /// rate limiter, the store, a connection that never opened): safe to send again.
     NotSent,
-    /// The request may have reached the provider and been processed. For a money-moving
-    /// call, check the transaction status before trying again.
-    MaybeProcessed,
+    /// The provider answered with one of its documented refusals: it did not process the
+    /// request (see docs/money-truth.md for the table per provider).
+    Refused,
+    /// The request may have been read and processed: for a money-moving call, the money
+    /// may have moved. Recover with [`Error::recovery`] before trying again.
+    Unknown,
+}
+
+impl Fate {
+    /// `not_sent`, `refused` or `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fate::NotSent => "not_sent",
+            Fate::Refused => "refused",
+            Fate::Unknown => "unknown",
+        }
+    }
+}
+
+/// What identifies a money-moving request on the caller's side and the provider's, carried
+/// by every error of a money call once its input was valid: enough to query the status,
+/// match a late callback or resend safely (see [`Recovery::advice`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Recovery {
+    /// The operation, e.g. `daraja.stk_push`.
+    pub operation: String,
+    /// The phone paid or charged, normalised (`2547…`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The amount in whole shillings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<u64>,
+    /// The shortcode that pays or is paid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shortcode: Option<String>,
+    /// B2B: the shortcode paid (`PartyB`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receiver: Option<String>,
+    /// STK push and B2B: the `AccountReference` sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_reference: Option<String>,
+    /// STK push: the `Timestamp` sent (Kenyan time, `YYYYMMDDHHmmss`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// UMS Pay: the merchant `reference` sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// B2C, B2B, reversal: the `OriginatorConversationID` sent (resending with the same id
+    /// is refused by Daraja as a duplicate, so it can never pay twice).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originator_conversation_id: Option<String>,
+    /// Reversal: the M-Pesa receipt being reversed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_id: Option<String>,
+    /// Daraja STK: the `CheckoutRequestID`, when an answer carried one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkout_request_id: Option<String>,
+    /// Daraja: the `ConversationID`, when an answer carried one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    /// UMS Pay: the `transaction_request_id`, when an answer carried one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_request_id: Option<String>,
+    /// Statum or Daraja: the provider's request id, when an answer carried one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// What to do now, in one sentence (depends on the operation and the [`Fate`]).
+    pub advice: String,
+}
+
+impl Recovery {
+    /// A recovery record for `operation`; fill the fields that apply.
+    pub(crate) fn new(operation: &str) -> Self {
+        Recovery {
+            operation: operation.to_string(),
+            ..Recovery::default()
+        }
+    }
+
+    /// The recipe of this operation for this fate (docs/money-truth.md has the long form).
+    fn advice_for(&self, fate: Fate) -> String {
+        let op = self.operation.as_str();
+        match fate {
+            Fate::NotSent => "nothing was sent: it is safe to send the request again".into(),
+            Fate::Refused => {
+                "the provider refused the request and did not process it: fix the cause before sending again".into()
+            }
+            Fate::Unknown => match op {
+                "daraja.stk_push" => "do not push again yet: wait for the callback (matched by the payment journal on phone and amount) or, with a checkout_request_id, ask daraja.stk_query".into(),
+                "daraja.b2c" => "do not send a new payment: ask daraja.transaction_status with original_conversation_id = originator_conversation_id, or resend with the same originator_conversation_id (Daraja refuses a duplicate)".into(),
+                "daraja.b2b" => "do not send a new payment: wait for the result on your ResultURL, or ask daraja.transaction_status with the conversation id when one came back".into(),
+                "daraja.reversal" => "do not send a new reversal: wait for the result on your ResultURL, or ask daraja.transaction_status with transaction_id (a second reversal of it is refused with R000001)".into(),
+                "umspay.stk_push" => "do not push again yet: wait for the webhook (matched by the payment journal on phone and amount) or, with a transaction_request_id, ask umspay.transaction_status".into(),
+                "statum.airtime" => "do not top up again for at least 5 minutes: wait for the airtime webhook (Statum refuses a similar request within 5 minutes) and check the Statum dashboard".into(),
+                _ => "the request may have been processed: check its status before sending it again".into(),
+            },
+        }
+    }
 }
 
 /// A provider's refusal, as it answered.
@@ -56,6 +153,11 @@ pub struct ApiError {
     pub message: String,
     /// The provider's request id, when it gave one.
     pub request_id: Option<String>,
+    /// Refused (a documented refusal) or unknown (any other answer that may follow
+    /// processing, e.g. a 5xx).
+    pub fate: Fate,
+    /// The payment's ids, on a money call.
+    pub recovery: Option<Box<Recovery>>,
 }
 
 /// Everything that can go wrong in tuma. Match on the variant, or on [`Error::kind`].
@@ -84,6 +186,10 @@ pub enum Error {
         status: u16,
         /// The provider's message.
         message: String,
+        /// Refused, or not sent when the token fetch before a call failed.
+        fate: Fate,
+        /// The payment's ids, on a money call.
+        recovery: Option<Box<Recovery>>,
     },
     /// The provider answered with an error.
     Api(ApiError),
@@ -95,6 +201,10 @@ pub enum Error {
         retry_after: Option<Duration>,
         /// The provider's message.
         message: String,
+        /// Refused by the provider, or not sent (the client-side limiter, or a token fetch).
+        fate: Fate,
+        /// The payment's ids, on a money call.
+        recovery: Option<Box<Recovery>>,
     },
     /// A connection-level failure.
     Network {
@@ -103,14 +213,18 @@ pub enum Error {
         /// What failed (no secrets).
         message: String,
         /// Whether the request may have been processed.
-        delivery: Delivery,
+        fate: Fate,
+        /// The payment's ids, on a money call.
+        recovery: Option<Box<Recovery>>,
     },
     /// The call ran out of time.
     Timeout {
         /// The provider being called.
         provider: Provider,
         /// Whether the request may have been processed.
-        delivery: Delivery,
+        fate: Fate,
+        /// The payment's ids, on a money call.
+        recovery: Option<Box<Recovery>>,
     },
     /// The provider's answer could not be understood.
     Decode {
@@ -122,11 +236,17 @@ pub enum Error {
         message: String,
         /// The start of the body (at most 200 characters; secrets are never echoed here).
         excerpt: String,
+        /// Unknown, or not sent when it was the answer to a token fetch before a call.
+        fate: Fate,
+        /// The payment's ids, on a money call.
+        recovery: Option<Box<Recovery>>,
     },
     /// The shared state store (Redis) failed or did not answer in time.
     Store {
         /// What failed (never the URL or its password).
         message: String,
+        /// The payment's ids, when a money call failed on the store before sending.
+        recovery: Option<Box<Recovery>>,
     },
     /// A callback or webhook body that is not what the provider sends.
     InvalidCallback {
@@ -166,7 +286,143 @@ impl Error {
             status,
             message: message.into(),
             excerpt: excerpt(body),
+            fate: Fate::Unknown,
+            recovery: None,
         }
+    }
+
+    pub(crate) fn store(message: impl Into<String>) -> Self {
+        Error::Store {
+            message: message.into(),
+            recovery: None,
+        }
+    }
+
+    pub(crate) fn authentication(
+        provider: Provider,
+        status: u16,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Authentication {
+            provider,
+            status,
+            message: message.into(),
+            fate: Fate::Refused,
+            recovery: None,
+        }
+    }
+
+    pub(crate) fn rate_limited(
+        provider: Provider,
+        retry_after: Option<Duration>,
+        message: impl Into<String>,
+        fate: Fate,
+    ) -> Self {
+        Error::RateLimited {
+            provider,
+            retry_after,
+            message: message.into(),
+            fate,
+            recovery: None,
+        }
+    }
+
+    pub(crate) fn network(provider: Provider, message: impl Into<String>, fate: Fate) -> Self {
+        Error::Network {
+            provider,
+            message: message.into(),
+            fate,
+            recovery: None,
+        }
+    }
+
+    pub(crate) fn timeout(provider: Provider, fate: Fate) -> Self {
+        Error::Timeout {
+            provider,
+            fate,
+            recovery: None,
+        }
+    }
+
+    /// What became of the request. Errors raised before any request (input, configuration,
+    /// callbacks) are [`Fate::NotSent`].
+    pub fn fate(&self) -> Fate {
+        match self {
+            Error::InvalidInput { .. }
+            | Error::Config { .. }
+            | Error::Store { .. }
+            | Error::InvalidCallback { .. } => Fate::NotSent,
+            Error::Api(e) => e.fate,
+            Error::Authentication { fate, .. }
+            | Error::RateLimited { fate, .. }
+            | Error::Network { fate, .. }
+            | Error::Timeout { fate, .. }
+            | Error::Decode { fate, .. } => *fate,
+        }
+    }
+
+    fn fate_mut(&mut self) -> Option<&mut Fate> {
+        match self {
+            Error::Api(e) => Some(&mut e.fate),
+            Error::Authentication { fate, .. }
+            | Error::RateLimited { fate, .. }
+            | Error::Network { fate, .. }
+            | Error::Timeout { fate, .. }
+            | Error::Decode { fate, .. } => Some(fate),
+            _ => None,
+        }
+    }
+
+    fn recovery_mut(&mut self) -> Option<&mut Option<Box<Recovery>>> {
+        match self {
+            Error::Api(e) => Some(&mut e.recovery),
+            Error::Authentication { recovery, .. }
+            | Error::RateLimited { recovery, .. }
+            | Error::Network { recovery, .. }
+            | Error::Timeout { recovery, .. }
+            | Error::Decode { recovery, .. }
+            | Error::Store { recovery, .. } => Some(recovery),
+            _ => None,
+        }
+    }
+
+    /// The ids that identify the payment of a failed money call, with advice on how to
+    /// recover; `None` for other calls and for errors raised before the input was valid.
+    pub fn recovery(&self) -> Option<&Recovery> {
+        match self {
+            Error::Api(e) => e.recovery.as_deref(),
+            Error::Authentication { recovery, .. }
+            | Error::RateLimited { recovery, .. }
+            | Error::Network { recovery, .. }
+            | Error::Timeout { recovery, .. }
+            | Error::Decode { recovery, .. }
+            | Error::Store { recovery, .. } => recovery.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Sets the fate of an error raised by a request answer (no effect on the others).
+    pub(crate) fn with_fate(mut self, fate: Fate) -> Self {
+        if let Some(f) = self.fate_mut() {
+            *f = fate;
+        }
+        self
+    }
+
+    /// Marks an error that happened before the request was written (a token fetch, the rate
+    /// limiter, the store): whatever it was, nothing of this call was sent.
+    pub(crate) fn before_sending(self) -> Self {
+        self.with_fate(Fate::NotSent)
+    }
+
+    /// Attaches the payment's ids (and the advice for this error's fate).
+    pub(crate) fn with_recovery(mut self, mut recovery: Recovery) -> Self {
+        let fate = self.fate();
+        recovery.advice = recovery.advice_for(fate);
+        if let Some(slot) = self.recovery_mut() {
+            *slot = Some(Box::new(recovery));
+        }
+        self
     }
 
     pub(crate) fn callback(provider: Provider, message: impl Into<String>) -> Self {
@@ -245,16 +501,7 @@ impl Error {
     /// money-moving call, the payment may have gone through. Check the transaction status
     /// (or wait for the callback) before sending it again.
     pub fn outcome_unknown(&self) -> bool {
-        matches!(
-            self,
-            Error::Network {
-                delivery: Delivery::MaybeProcessed,
-                ..
-            } | Error::Timeout {
-                delivery: Delivery::MaybeProcessed,
-                ..
-            } | Error::Decode { .. }
-        )
+        self.fate() == Fate::Unknown
     }
 
     /// Retry delay the provider asked for, on `RateLimited`.
@@ -275,7 +522,13 @@ impl fmt::Display for Error {
                 provider,
                 status,
                 message,
-            } => write!(f, "{provider} refused the credentials (HTTP {status}): {message}"),
+                fate,
+                ..
+            } => write!(
+                f,
+                "{provider} refused the credentials (HTTP {status}): {message}{}",
+                fate_note(*fate)
+            ),
             Error::Api(e) => {
                 write!(f, "{} error (HTTP {}", e.provider, e.status)?;
                 if let Some(code) = &e.code {
@@ -285,48 +538,55 @@ impl fmt::Display for Error {
                 if let Some(id) = &e.request_id {
                     write!(f, " [request id {id}]")?;
                 }
-                Ok(())
+                f.write_str(fate_note(e.fate))
             }
             Error::RateLimited {
                 provider,
                 retry_after,
                 message,
+                fate,
+                ..
             } => {
                 write!(f, "{provider} rate limit: {message}")?;
                 if let Some(d) = retry_after {
                     write!(f, " (retry after {} ms)", d.as_millis())?;
                 }
-                Ok(())
+                f.write_str(fate_note(*fate))
             }
             Error::Network {
                 provider,
                 message,
-                delivery,
-            } => write!(f, "network error calling {provider}: {message}{}", fate(*delivery)),
-            Error::Timeout { provider, delivery } => {
-                write!(f, "{provider} did not answer in time{}", fate(*delivery))
+                fate,
+                ..
+            } => write!(f, "network error calling {provider}: {message}{}", fate_note(*fate)),
+            Error::Timeout { provider, fate, .. } => {
+                write!(f, "{provider} did not answer in time{}", fate_note(*fate))
             }
             Error::Decode {
                 provider,
                 status,
                 message,
                 excerpt,
+                fate,
+                ..
             } => write!(
                 f,
-                "unexpected answer from {provider} (HTTP {status}): {message}; outcome unknown, check status before retrying; body starts: {excerpt:?}"
+                "unexpected answer from {provider} (HTTP {status}): {message}{}; body starts: {excerpt:?}",
+                fate_note(*fate)
             ),
             Error::InvalidCallback { provider, message } => {
                 write!(f, "invalid {provider} callback: {message}")
             }
-            Error::Store { message } => write!(f, "shared state store: {message}"),
+            Error::Store { message, .. } => write!(f, "shared state store: {message}"),
         }
     }
 }
 
-fn fate(delivery: Delivery) -> &'static str {
-    match delivery {
-        Delivery::NotSent => " (the request was not sent)",
-        Delivery::MaybeProcessed => {
+fn fate_note(fate: Fate) -> &'static str {
+    match fate {
+        Fate::NotSent => " (the request was not sent)",
+        Fate::Refused => "",
+        Fate::Unknown => {
             " (unknown outcome: the request may have been processed; check status before retrying)"
         }
     }

@@ -3,12 +3,12 @@
 use std::borrow::Cow;
 use std::io::ErrorKind;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rand::Rng;
 
 use crate::config::HttpConfig;
-use crate::error::{Delivery, Error, Provider, Result};
+use crate::error::{Error, Fate, Provider, Result};
 
 /// Largest response body read (1 MiB): provider answers are small.
 const MAX_BODY: u64 = 1 << 20;
@@ -34,6 +34,8 @@ pub(crate) struct HttpRequest<'a> {
     pub safety: Safety,
     /// Short name for logs, e.g. `statum.sms`.
     pub op: &'a str,
+    /// When the whole call must be over: attempts, retries and their pauses included.
+    pub deadline: Instant,
 }
 
 /// A provider's answer, whatever its status.
@@ -105,21 +107,39 @@ impl Transport {
         self.config.timeout()
     }
 
-    /// Sends `req`, retrying what is safe to retry, and returns the answer whatever its status.
+    /// The deadline of a call starting now (`http.timeout_ms` from now).
+    pub fn deadline(&self) -> Instant {
+        Instant::now() + self.config.timeout()
+    }
+
+    /// Sends `req`, retrying what is safe to retry, and returns the answer whatever its
+    /// status. Nothing is attempted once `req.deadline` has passed, and no attempt may run
+    /// beyond it.
     pub fn send(&self, req: &HttpRequest<'_>) -> Result<HttpResponse> {
         let mut attempt = 0u32;
         loop {
-            let outcome = self.send_once(req);
+            if crate::cancel::cancelled_before(req) {
+                return Err(Error::network(
+                    req.provider,
+                    "cancelled by the caller before sending",
+                    Fate::NotSent,
+                ));
+            }
+            let outcome = match req.deadline.checked_duration_since(Instant::now()) {
+                Some(left) if !left.is_zero() => self.send_once(req, left),
+                // Only ever reached on the first attempt: a retry is not started late.
+                _ => Err(Error::timeout(req.provider, Fate::NotSent)),
+            };
             let retry_wait = match &outcome {
                 Ok(resp) if req.safety == Safety::Safe && transient_status(resp.status) => {
                     Some(resp.retry_after)
                 }
                 Err(Error::Network {
-                    delivery: Delivery::NotSent,
+                    fate: Fate::NotSent,
                     ..
                 })
                 | Err(Error::Timeout {
-                    delivery: Delivery::NotSent,
+                    fate: Fate::NotSent,
                     ..
                 }) => Some(None),
                 Err(Error::Network { .. }) | Err(Error::Timeout { .. })
@@ -130,7 +150,12 @@ impl Transport {
                 _ => None,
             };
             match retry_wait {
-                Some(hint) if attempt < self.config.max_retries => {
+                Some(hint)
+                    if attempt < self.config.max_retries
+                        // A retry must have time left for itself after the pause.
+                        && Instant::now() + self.backoff_bound(attempt, hint)
+                            < req.deadline =>
+                {
                     let wait = self.backoff(attempt, hint);
                     log::debug!(
                         "tuma: {} attempt {} failed, retrying in {} ms",
@@ -143,6 +168,20 @@ impl Transport {
                 }
                 _ => return outcome,
             }
+        }
+    }
+
+    /// The longest pause [`Transport::backoff`] may choose.
+    fn backoff_bound(&self, attempt: u32, hint: Option<Duration>) -> Duration {
+        let max = Duration::from_millis(self.config.retry_max_backoff_ms);
+        match hint {
+            Some(h) => h.min(max),
+            None => Duration::from_millis(
+                self.config
+                    .retry_initial_backoff_ms
+                    .saturating_mul(1u64 << attempt.min(16))
+                    .min(self.config.retry_max_backoff_ms),
+            ),
         }
     }
 
@@ -161,28 +200,37 @@ impl Transport {
         Duration::from_millis(jittered)
     }
 
-    fn send_once(&self, req: &HttpRequest<'_>) -> Result<HttpResponse> {
+    /// One attempt with `left` until the call's deadline. When that is shorter than the
+    /// agent's own timeouts, this request gets timeouts that end by the deadline (connect
+    /// and resolve a little earlier, so that a connect cut short still reads as not sent).
+    fn send_once(&self, req: &HttpRequest<'_>, left: Duration) -> Result<HttpResponse> {
+        // The agent's timeouts already end by the deadline unless some of it was used up
+        // (token fetch, limiter, retries): only then pay for a per-request configuration.
+        let shorten = left + Duration::from_millis(5) < self.config.timeout();
+        let early = left
+            .saturating_sub(Duration::from_millis(2))
+            .max(Duration::from_millis(1));
+        let connect = Some(self.config.connect_timeout().min(early));
+        macro_rules! bounded {
+            ($builder:expr) => {{
+                let mut b = $builder.header("User-Agent", &self.user_agent);
+                for (k, v) in &req.headers {
+                    b = b.header(*k, v.as_ref());
+                }
+                if shorten {
+                    b = b
+                        .config()
+                        .timeout_global(Some(left))
+                        .timeout_connect(connect)
+                        .timeout_resolve(connect)
+                        .build();
+                }
+                b
+            }};
+        }
         let result = match req.method {
-            "GET" => {
-                let mut b = self
-                    .agent
-                    .get(req.url)
-                    .header("User-Agent", &self.user_agent);
-                for (k, v) in &req.headers {
-                    b = b.header(*k, v.as_ref());
-                }
-                b.call()
-            }
-            _ => {
-                let mut b = self
-                    .agent
-                    .post(req.url)
-                    .header("User-Agent", &self.user_agent);
-                for (k, v) in &req.headers {
-                    b = b.header(*k, v.as_ref());
-                }
-                b.send(req.body.unwrap_or_default())
-            }
+            "GET" => bounded!(self.agent.get(req.url)).call(),
+            _ => bounded!(self.agent.post(req.url)).send(req.body.unwrap_or_default()),
         };
         match result {
             Ok(mut resp) => {
@@ -314,17 +362,13 @@ fn classify(provider: Provider, e: ureq::Error, reading_body: bool) -> Error {
             | U::TlsRequired => true,
             _ => false,
         };
-    let delivery = if not_sent {
-        Delivery::NotSent
+    let fate = if not_sent {
+        Fate::NotSent
     } else {
-        Delivery::MaybeProcessed
+        Fate::Unknown
     };
     match e {
-        U::Timeout(_) => Error::Timeout { provider, delivery },
-        other => Error::Network {
-            provider,
-            message: other.to_string(),
-            delivery,
-        },
+        U::Timeout(_) => Error::timeout(provider, fate),
+        other => Error::network(provider, other.to_string(), fate),
     }
 }

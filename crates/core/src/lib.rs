@@ -20,6 +20,7 @@
 //! # Ok::<(), tuma::Error>(())
 //! ```
 
+pub mod cancel;
 mod client;
 pub mod config;
 pub mod daraja;
@@ -27,9 +28,11 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod http;
+mod journal;
 mod json;
 pub mod ops;
 pub mod phone;
+mod refusals;
 mod registry;
 mod secret;
 pub mod statum;
@@ -38,11 +41,13 @@ pub mod umspay;
 mod validate;
 pub mod webhook;
 
-pub use client::{Client, ReceivedCallback};
+pub use client::{Client, ReceivedCallback, CALLBACK_ID_MAX};
 pub use config::{Config, HttpConfig, StatumConfig};
-pub use error::{ApiError, Delivery, Error, Provider, Result};
+pub use error::{ApiError, Error, Fate, Provider, Recovery, Result};
+pub use journal::JournalEntry;
 pub use phone::{Carrier, Phone};
 pub use secret::Secret;
+pub use store::Claim;
 
 /// The version of this library.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -21,6 +21,8 @@ pub fn operations() -> Vec<&'static str> {
         "statum.airtime",
         "statum.account_details",
         "callbacks.receive",
+        "callbacks.complete",
+        "callbacks.release",
         "callbacks.first_time",
     ];
     all.extend_from_slice(crate::daraja::ops::OPERATIONS);
@@ -80,6 +82,17 @@ fn dispatch<O: Output>(client: &Client, name: &str, request: &Value) -> Result<O
             let (kind, body) = (args.str("kind")?, args.str("body")?);
             args.finish()?;
             O::from_result(&client.receive_callback(&kind, body.as_bytes())?)
+        }
+        "callbacks.complete" => {
+            let claim = args.str("claim")?;
+            args.finish()?;
+            let held = client.complete_callback(&claim)?;
+            O::from_result(&json!({"completed": true, "lease_held": held}))
+        }
+        "callbacks.release" => {
+            let claim = args.str("claim")?;
+            args.finish()?;
+            O::from_result(&json!({"released": client.release_callback(&claim)?}))
         }
         "callbacks.first_time" => {
             let id = args.str("id")?;
@@ -153,8 +166,10 @@ pub fn utility(name: &str, request: &Value) -> Result<Value> {
     }
 }
 
-/// The error as a JSON object: `kind`, `message`, and where known `provider`, `status`,
-/// `code`, `request_id`, `field`, `retry_after_ms`, `outcome_unknown`.
+/// The error as a JSON object: `kind`, `message`, `fate` (`not_sent`, `refused`,
+/// `unknown`), `outcome_unknown`, and where known `provider`, `status`, `code`,
+/// `request_id`, `field`, `retry_after_ms` and `recovery` (the payment's ids, on a money
+/// call: see [`crate::Recovery`]).
 pub fn error_json(error: &Error) -> Value {
     let mut m = Map::new();
     m.insert("kind".into(), error.kind().into());
@@ -177,7 +192,11 @@ pub fn error_json(error: &Error) -> Value {
     if let Some(d) = error.retry_after() {
         m.insert("retry_after_ms".into(), (d.as_millis() as u64).into());
     }
+    m.insert("fate".into(), error.fate().as_str().into());
     m.insert("outcome_unknown".into(), error.outcome_unknown().into());
+    if let Some(r) = error.recovery() {
+        m.insert("recovery".into(), to_json(r));
+    }
     Value::Object(m)
 }
 

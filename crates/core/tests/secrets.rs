@@ -190,6 +190,14 @@ fn no_secret_in_errors_debug_output_error_json_or_logs() {
         // The store is unreachable: a typed error that must not show the Redis password.
         ("callbacks.first_time", json!({"id": "x"})),
         (
+            "callbacks.complete",
+            json!({"claim": "0123456789abcdef.statum.result:r"}),
+        ),
+        (
+            "callbacks.release",
+            json!({"claim": "0123456789abcdef.statum.result:r"}),
+        ),
+        (
             "callbacks.receive",
             json!({"kind": "statum.result", "body": "{\"request_id\":\"r\",\"result_code\":\"200\",\"result_desc\":\"ok\"}"}),
         ),

@@ -25,16 +25,36 @@ pub enum Fault {
     CloseAfterProcessing,
     /// Process, then send the answer a few bytes at a time with this pause.
     Trickle(Duration),
+    /// Answer with this status and body (JSON or HTML, typed by its first character): in
+    /// place of processing, or, with `processed`, after processing in place of the real
+    /// answer (a gateway timing out on a provider that did the work).
+    Reply {
+        status: u16,
+        body: String,
+        processed: bool,
+    },
 }
 
 /// Request header that injects a fault into that one request, e.g.
 /// `X-Sandbox-Fault: status=503;retry_after=2`. Values: `status=N[;retry_after=S]`,
-/// `html`, `truncated`, `close_after`, `latency=MS`, `trickle=MS`.
+/// `html`, `truncated`, `close_after`, `latency=MS`, `trickle=MS`, and
+/// `reply=N[;processed];body=TEXT` (the body runs to the end of the value).
 pub const FAULT_HEADER: &str = "x-sandbox-fault";
 
 impl Fault {
     /// Parses the value of [`FAULT_HEADER`].
     pub fn parse(spec: &str) -> Option<Fault> {
+        if let Some(rest) = spec.trim().strip_prefix("reply=") {
+            let (head, body) = rest.split_once("body=")?;
+            let mut flags = head.split(';').map(str::trim).filter(|f| !f.is_empty());
+            let status = flags.next()?.parse().ok()?;
+            let processed = flags.any(|f| f == "processed");
+            return Some(Fault::Reply {
+                status,
+                body: body.to_string(),
+                processed,
+            });
+        }
         let mut parts = spec.split(';').map(str::trim);
         let head = parts.next()?;
         let (name, value) = head.split_once('=').unwrap_or((head, ""));
@@ -141,8 +161,22 @@ impl Fault {
                 "text/html",
                 "<html><body><h1>502 Bad Gateway</h1></body></html>",
             )),
+            Fault::Reply {
+                status,
+                body,
+                processed: false,
+            } => Some(Self::reply(*status, body)),
             _ => None,
         }
+    }
+
+    fn reply(status: u16, body: &str) -> Response {
+        let content_type = if body.trim_start().starts_with('<') {
+            "text/html"
+        } else {
+            "application/json"
+        };
+        Response::raw(status, content_type, body)
     }
 
     /// Transforms a processed answer.
@@ -156,6 +190,11 @@ impl Fault {
             }
             Fault::CloseAfterProcessing => response.with_delivery(Delivery::DropAfterProcessing),
             Fault::Trickle(d) => response.with_delivery(Delivery::Trickle(*d)),
+            Fault::Reply {
+                status,
+                body,
+                processed: true,
+            } => Self::reply(*status, body),
             _ => response,
         }
     }
@@ -189,6 +228,22 @@ mod tests {
         assert_eq!(
             Fault::parse("close_after"),
             Some(Fault::CloseAfterProcessing)
+        );
+        assert_eq!(
+            Fault::parse(r#"reply=504;processed;body={"message":"a;b"}"#),
+            Some(Fault::Reply {
+                status: 504,
+                body: r#"{"message":"a;b"}"#.into(),
+                processed: true
+            })
+        );
+        assert_eq!(
+            Fault::parse("reply=200;body=<html>portal</html>"),
+            Some(Fault::Reply {
+                status: 200,
+                body: "<html>portal</html>".into(),
+                processed: false
+            })
         );
         assert_eq!(Fault::parse("nonsense"), None);
         assert_eq!(Fault::parse("status=abc"), None);

@@ -134,6 +134,13 @@ impl Daraja<'_> {
             "mpesa/b2b/v1/paymentrequest",
             Safety::OnceOnly,
             "daraja.b2b",
+            Some(crate::Recovery {
+                amount: Some(amount),
+                shortcode: Some(shortcode.clone()),
+                receiver: Some(party_b.clone()),
+                account_reference: reference.map(str::to_string),
+                ..crate::Recovery::new("daraja.b2b")
+            }),
         )?;
         InitiatorResponse::from_value(&v)
     }

@@ -155,6 +155,13 @@ impl Daraja<'_> {
             "mpesa/b2c/v3/paymentrequest",
             Safety::OnceOnly,
             "daraja.b2c",
+            Some(crate::Recovery {
+                phone: Some(phone.as_str().to_string()),
+                amount: Some(amount),
+                shortcode: Some(shortcode.clone()),
+                originator_conversation_id: Some(originator.clone()),
+                ..crate::Recovery::new("daraja.b2c")
+            }),
         )?;
         Ok(B2cResponse {
             originator_conversation_id: text(&v, "OriginatorConversationID").unwrap_or(originator),

@@ -60,6 +60,7 @@ impl Daraja<'_> {
             "mpesa/accountbalance/v1/query",
             Safety::Safe,
             "daraja.account_balance",
+            None,
         )?;
         InitiatorResponse::from_value(&v)
     }

@@ -72,7 +72,7 @@ pub use time::{stk_password, timestamp, timestamp_at};
 pub(crate) use token::DarajaState;
 
 use crate::client::Client;
-use crate::error::{ApiError, Error, Provider, Result};
+use crate::error::{ApiError, Error, Fate, Provider, Result};
 use crate::http::{HttpRequest, Safety};
 
 /// Daraja error codes meaning "invalid access token": the token is dropped and the call
@@ -171,6 +171,8 @@ impl<'a> Daraja<'a> {
     /// Sends an initiator request: the envelope goes into `body` (the initiator under
     /// `name_key`: `InitiatorName` for B2C, `Initiator` elsewhere), and an answer whose
     /// `ResponseCode` is not zero is an error.
+    /// On a money-moving request, `recovery` describes it and every error carries it.
+    #[allow(clippy::too_many_arguments)]
     fn send_initiator(
         &self,
         envelope: InitiatorEnvelope<'_>,
@@ -179,13 +181,26 @@ impl<'a> Daraja<'a> {
         path: &str,
         safety: Safety,
         op: &str,
+        recovery: Option<crate::Recovery>,
     ) -> Result<Value> {
         body[name_key] = envelope.name.into();
         body["SecurityCredential"] = envelope.credential.into();
         body["ResultURL"] = envelope.result_url.into();
         body["QueueTimeOutURL"] = envelope.timeout_url.into();
-        let v = self.post(path, &body, safety, op)?;
-        check_response_code(&v, 200)?;
+        let attach = |e: Error, v: Option<&Value>| match &recovery {
+            Some(r) => {
+                let mut r = r.clone();
+                if let Some(v) = v {
+                    answer_ids(&mut r, v);
+                }
+                e.with_recovery(r)
+            }
+            None => e,
+        };
+        let v = self
+            .post(path, &body, safety, op)
+            .map_err(|e| attach(e, None))?;
+        check_response_code(&v, 200).map_err(|e| attach(e, Some(&v)))?;
         Ok(v)
     }
 
@@ -225,9 +240,13 @@ impl<'a> Daraja<'a> {
         // Serialising plain strings and numbers cannot fail.
         let payload = serde_json::to_vec(body).map_err(|e| Error::config("body", e.to_string()))?;
         let url = crate::json::join_url(config.effective_base_url(), path);
+        let deadline = transport.deadline();
         let mut resent = false;
         loop {
-            let token = state.token(transport, config)?;
+            // Whatever befalls the token fetch, this call's request was not written.
+            let token = state
+                .token(transport, config, deadline)
+                .map_err(Error::before_sending)?;
             let req = HttpRequest {
                 provider: Provider::Daraja,
                 method: "POST",
@@ -243,6 +262,7 @@ impl<'a> Daraja<'a> {
                 body: Some(&payload),
                 safety,
                 op,
+                deadline,
             };
             let resp = transport.send(&req)?;
             match interpret(resp.status, &resp.body, resp.retry_after) {
@@ -299,20 +319,24 @@ pub(crate) fn interpret_error(status: u16, body: &str, retry_after: Option<Durat
         .as_ref()
         .and_then(|v| v.get("requestId"))
         .and_then(crate::json::as_code);
+    let fate = crate::refusals::daraja(status, code.as_deref(), &message);
     if status == 429
         || code
             .as_deref()
             .is_some_and(|c| RATE_LIMIT_CODES.contains(&c))
     {
-        return Error::RateLimited {
-            provider: Provider::Daraja,
+        // A bare 429 is not Daraja's (it throttles with HTTP 500 and a code): refused only
+        // with the documented code.
+        return Error::rate_limited(
+            Provider::Daraja,
             retry_after,
-            message: if message.is_empty() {
+            if message.is_empty() {
                 "too many requests".into()
             } else {
                 message
             },
-        };
+            fate,
+        );
     }
     match code {
         Some(code) => Error::Api(ApiError {
@@ -321,16 +345,19 @@ pub(crate) fn interpret_error(status: u16, body: &str, retry_after: Option<Durat
             code: Some(code),
             message,
             request_id,
+            fate,
+            recovery: None,
         }),
-        None if status == 401 || status == 403 => Error::Authentication {
-            provider: Provider::Daraja,
+        None if status == 401 || status == 403 => Error::authentication(
+            Provider::Daraja,
             status,
-            message: if message.is_empty() {
+            if message.is_empty() {
                 "access refused".into()
             } else {
                 message
             },
-        },
+        )
+        .with_fate(fate),
         None => Error::decode(
             Provider::Daraja,
             status,
@@ -368,6 +395,9 @@ pub(crate) fn check_response_code(v: &Value, status: u16) -> Result<()> {
             .or_else(|| text(v, "errorMessage"))
             .unwrap_or_default(),
         request_id: text(v, "requestId"),
+        // A non-zero ResponseCode in a 2xx answer is not a documented refusal.
+        fate: Fate::Unknown,
+        recovery: None,
     }))
 }
 
@@ -377,6 +407,18 @@ struct InitiatorEnvelope<'a> {
     credential: &'a str,
     result_url: String,
     timeout_url: String,
+}
+
+/// Copies the provider ids an (unexpected) answer carried into a recovery record.
+pub(crate) fn answer_ids(r: &mut crate::Recovery, v: &Value) {
+    r.checkout_request_id = text(v, "CheckoutRequestID").or(r.checkout_request_id.take());
+    r.conversation_id = text(v, "ConversationID").or(r.conversation_id.take());
+    r.request_id = text(v, "requestId")
+        .or_else(|| text(v, "MerchantRequestID"))
+        .or(r.request_id.take());
+    if let Some(id) = text(v, "OriginatorConversationID") {
+        r.originator_conversation_id = Some(id);
+    }
 }
 
 /// A field as a string, whether Daraja sent a string or a number.

@@ -126,6 +126,8 @@ impl Daraja<'_> {
                     description
                 },
                 request_id: text(&v, "RequestID"),
+                fate: crate::error::Fate::Unknown,
+                recovery: None,
             }));
         };
         let png = STANDARD.decode(qr_code.trim().as_bytes()).map_err(|_| {

@@ -62,6 +62,12 @@ impl Daraja<'_> {
             "mpesa/reversal/v1/request",
             Safety::OnceOnly,
             "daraja.reversal",
+            Some(crate::Recovery {
+                amount: Some(amount),
+                shortcode: Some(receiver.clone()),
+                transaction_id: Some(receipt.to_string()),
+                ..crate::Recovery::new("daraja.reversal")
+            }),
         )?;
         InitiatorResponse::from_value(&v)
     }

@@ -185,6 +185,7 @@ impl Daraja<'_> {
             "mpesa/transactionstatus/v1/query",
             Safety::Safe,
             "daraja.transaction_status",
+            None,
         )?;
         InitiatorResponse::from_value(&v)
     }

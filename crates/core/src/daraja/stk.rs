@@ -5,8 +5,9 @@ use serde_json::json;
 
 use super::codes::{stk_outcome, Outcome};
 use super::{check_response_code, required, text, Daraja};
-use crate::error::{Error, Result};
+use crate::error::{Error, Provider, Recovery, Result};
 use crate::http::Safety;
+use crate::journal::{Journal, JournalEntry};
 use crate::{phone, validate};
 
 /// Smallest STK push amount, in KES.
@@ -203,20 +204,51 @@ impl Daraja<'_> {
             account_reference: reference,
             transaction_desc: desc,
         };
-        let v = self.post(
-            "mpesa/stkpush/v1/processrequest",
-            &body,
-            Safety::OnceOnly,
-            "daraja.stk_push",
-        )?;
-        check_response_code(&v, 200)?;
-        Ok(StkPushResponse {
-            merchant_request_id: required(&v, "MerchantRequestID")?,
-            checkout_request_id: required(&v, "CheckoutRequestID")?,
-            response_code: text(&v, "ResponseCode").unwrap_or_default(),
-            response_description: text(&v, "ResponseDescription").unwrap_or_default(),
-            customer_message: text(&v, "CustomerMessage").unwrap_or_default(),
-        })
+        let recovery = || Recovery {
+            phone: Some(phone.as_str().to_string()),
+            amount: Some(amount),
+            shortcode: Some(config.shortcode.clone()),
+            account_reference: Some(reference.to_string()),
+            timestamp: Some(timestamp.clone()),
+            ..Recovery::new("daraja.stk_push")
+        };
+        let failed = |e: Error, r: Recovery| {
+            crate::journal::failed_push(self.client, Provider::Daraja, e, r)
+        };
+        let v = self
+            .post(
+                "mpesa/stkpush/v1/processrequest",
+                &body,
+                Safety::OnceOnly,
+                "daraja.stk_push",
+            )
+            .map_err(|e| failed(e, recovery()))?;
+        let answer = check_response_code(&v, 200).and_then(|()| {
+            Ok(StkPushResponse {
+                merchant_request_id: required(&v, "MerchantRequestID")?,
+                checkout_request_id: required(&v, "CheckoutRequestID")?,
+                response_code: text(&v, "ResponseCode").unwrap_or_default(),
+                response_description: text(&v, "ResponseDescription").unwrap_or_default(),
+                customer_message: text(&v, "CustomerMessage").unwrap_or_default(),
+            })
+        });
+        match answer {
+            Ok(pushed) => {
+                if let Some(entry) = JournalEntry::from_recovery(&recovery()) {
+                    Journal::of(self.client).issued(
+                        Provider::Daraja,
+                        &pushed.checkout_request_id,
+                        entry,
+                    );
+                }
+                Ok(pushed)
+            }
+            Err(e) => {
+                let mut r = recovery();
+                super::answer_ids(&mut r, &v);
+                Err(failed(e, r))
+            }
+        }
     }
 
     /// Asks Daraja where an STK push stands. While the payer has not answered, the answer

@@ -126,10 +126,15 @@ impl DarajaState {
     }
 
     /// A valid token (see [`TokenCache::token`]).
-    pub(crate) fn token(&self, transport: &Transport, config: &DarajaConfig) -> Result<Token> {
-        self.cache.token(|| match &self.fleet {
-            Some(fleet) => fetch_fleet_wide(transport, config, fleet),
-            None => fetch(transport, config),
+    pub(crate) fn token(
+        &self,
+        transport: &Transport,
+        config: &DarajaConfig,
+        deadline: Instant,
+    ) -> Result<Token> {
+        self.cache.token(deadline, || match &self.fleet {
+            Some(fleet) => fetch_fleet_wide(transport, config, fleet, deadline),
+            None => fetch(transport, config, deadline),
         })
     }
 
@@ -151,7 +156,11 @@ impl TokenCache {
 
     /// A valid token: the cached one, or a new one fetched by exactly one thread while the
     /// others wait for it.
-    fn token(&self, fetch: impl FnOnce() -> Result<(Secret, Duration)>) -> Result<Token> {
+    fn token(
+        &self,
+        deadline: Instant,
+        fetch: impl FnOnce() -> Result<(Secret, Duration)>,
+    ) -> Result<Token> {
         let mut fetch = Some(fetch);
         let mut slot = self.lock();
         loop {
@@ -163,7 +172,18 @@ impl TokenCache {
             if slot.fetching {
                 let flight = slot.flight;
                 while slot.fetching && slot.flight == flight {
-                    slot = self.done.wait(slot).unwrap_or_else(|p| p.into_inner());
+                    let Some(left) = deadline
+                        .checked_duration_since(Instant::now())
+                        .filter(|d| !d.is_zero())
+                    else {
+                        // Another thread's fetch outlasted this call.
+                        return Err(Error::timeout(Provider::Daraja, crate::Fate::NotSent));
+                    };
+                    slot = self
+                        .done
+                        .wait_timeout(slot, left)
+                        .unwrap_or_else(|p| p.into_inner())
+                        .0;
                 }
                 if let Some((failed, e)) = &slot.failure {
                     if *failed == flight {
@@ -252,13 +272,13 @@ fn fetch_fleet_wide(
     transport: &Transport,
     config: &DarajaConfig,
     fleet: &FleetTokens,
+    deadline: Instant,
 ) -> Result<(Secret, Duration)> {
     let stored = |t: StoredToken| {
         let left = t.expires_at_ms.saturating_sub(crate::store::now_ms());
         (t.token, Duration::from_millis(left))
     };
     let lock_key = format!("{}:refresh", fleet.key);
-    let deadline = Instant::now() + transport.timeout();
     loop {
         match fleet.store.get_token(&fleet.key) {
             Ok(Some(t)) => return Ok(stored(t)),
@@ -267,7 +287,7 @@ fn fetch_fleet_wide(
                 log::warn!(
                     "tuma: token store unavailable, fetching the Daraja token directly: {e}"
                 );
-                return fetch(transport, config);
+                return fetch(transport, config, deadline);
             }
         }
         match fleet.store.try_lock(&lock_key, transport.timeout()) {
@@ -275,7 +295,7 @@ fn fetch_fleet_wide(
                 // Another process may have stored one between our read and the lock.
                 let result = match fleet.store.get_token(&fleet.key) {
                     Ok(Some(t)) => Ok(stored(t)),
-                    _ => fetch(transport, config).inspect(|(token, lifetime)| {
+                    _ => fetch(transport, config, deadline).inspect(|(token, lifetime)| {
                         // Everyone refreshes together, at the refresh time.
                         let keep = refresh_after(*lifetime);
                         let record = StoredToken {
@@ -295,19 +315,23 @@ fn fetch_fleet_wide(
             }
             Ok(None) => {
                 log::warn!("tuma: the fleet token refresh is taking too long, fetching directly");
-                return fetch(transport, config);
+                return fetch(transport, config, deadline);
             }
             Err(e) => {
                 log::warn!(
                     "tuma: token store unavailable, fetching the Daraja token directly: {e}"
                 );
-                return fetch(transport, config);
+                return fetch(transport, config, deadline);
             }
         }
     }
 }
 
-fn fetch(transport: &Transport, config: &DarajaConfig) -> Result<(Secret, Duration)> {
+fn fetch(
+    transport: &Transport,
+    config: &DarajaConfig,
+    deadline: Instant,
+) -> Result<(Secret, Duration)> {
     let basic = STANDARD.encode(format!(
         "{}:{}",
         config.consumer_key,
@@ -325,6 +349,7 @@ fn fetch(transport: &Transport, config: &DarajaConfig) -> Result<(Secret, Durati
         body: None,
         safety: Safety::Safe,
         op: "daraja.token",
+        deadline,
     };
     let resp = transport.send(&req)?;
     interpret_token(resp.status, &resp.body, resp.retry_after, config)
@@ -392,17 +417,13 @@ pub(crate) fn interpret_token(
             if let Some(code) = &api.code {
                 message = format!("{message} ({code})");
             }
-            Err(Error::Authentication {
-                provider: Provider::Daraja,
-                status,
-                message,
-            })
+            Err(Error::authentication(Provider::Daraja, status, message))
         }
-        Error::Decode { .. } if (400..500).contains(&status) => Err(Error::Authentication {
-            provider: Provider::Daraja,
+        Error::Decode { .. } if (400..500).contains(&status) => Err(Error::authentication(
+            Provider::Daraja,
             status,
-            message: "credentials refused".into(),
-        }),
+            "credentials refused",
+        )),
         Error::Decode { message, .. } => Err(Error::decode(
             Provider::Daraja,
             status,

@@ -9,8 +9,11 @@ impl Daraja<'_> {
     /// when it was not (or is still pending).
     ///
     /// With `callback` (the raw body that arrived on your `CallBackURL`), the callback must
-    /// match `checkout_request_id` (or give its id when that is `None`), and a callback that claims success
-    /// while Daraja says otherwise is an [`Error::InvalidCallback`]: someone forged it.
+    /// match `checkout_request_id` (or give its id when that is `None`). A callback that
+    /// claims success is checked against the payment journal first (the push must be one
+    /// this application sent, from this shortcode, for the amount and to the phone the
+    /// callback names) and then against Daraja; any disagreement is an
+    /// [`Error::InvalidCallback`]: someone forged it.
     pub fn confirm_stk_payment(
         &self,
         checkout_request_id: Option<&str>,
@@ -33,6 +36,21 @@ impl Daraja<'_> {
                 ))
             }
         };
+        if let Some(cb) = parsed.as_ref().filter(|cb| cb.is_success()) {
+            let shortcode = &self.config()?.shortcode;
+            let phone = cb.phone_number.as_deref();
+            let claims = match (phone, cb.amount) {
+                (Some(p), Some(a)) if a >= 0.0 && a.fract() == 0.0 => Some((p, a as u64)),
+                _ => None,
+            };
+            let entry = crate::journal::Journal::of(self.client).find(
+                Provider::Daraja,
+                &id,
+                shortcode,
+                claims,
+            )?;
+            crate::journal::check(Provider::Daraja, entry, &id, shortcode, cb.amount, phone)?;
+        }
         let answer = self.stk_query(&id)?;
         let paid = !answer.pending && answer.outcome.is_success();
         if let Some(cb) = &parsed {

@@ -14,7 +14,7 @@ pub use webhook::{parse_airtime_result, parse_result, AirtimeResult, StatumResul
 
 use crate::client::Client;
 use crate::config::StatumConfig;
-use crate::error::{ApiError, Error, Provider, Result};
+use crate::error::{ApiError, Error, Fate, Provider, Result};
 use crate::http::{HttpRequest, Safety};
 use crate::phone;
 use crate::validate;
@@ -117,7 +117,7 @@ impl Statum<'_> {
             message,
         };
         let value = self.call(config, "POST", "sms", Some(&body), "statum.sms")?;
-        decode(value)
+        decode(&value)
     }
 
     /// Tops up `phone` with `amount` KES of airtime (5 to 10 000). The result arrives later
@@ -133,8 +133,19 @@ impl Statum<'_> {
             "phone_number": phone.as_str(),
             "amount": amount.to_string(),
         });
-        let value = self.call(config, "POST", "airtime", Some(&body), "statum.airtime")?;
-        decode(value)
+        let recovery = || crate::Recovery {
+            phone: Some(phone.as_str().to_string()),
+            amount: Some(amount),
+            ..crate::Recovery::new("statum.airtime")
+        };
+        let value = self
+            .call(config, "POST", "airtime", Some(&body), "statum.airtime")
+            .map_err(|e| e.with_recovery(recovery()))?;
+        decode(&value).map_err(|e| {
+            let mut r = recovery();
+            r.request_id = value.get("request_id").and_then(crate::json::as_code);
+            e.with_recovery(r)
+        })
     }
 
     /// The organisation, its wallet balance and its service accounts.
@@ -147,7 +158,7 @@ impl Statum<'_> {
             None::<&Value>,
             "statum.account_details",
         )?;
-        decode(value)
+        decode(&value)
     }
 
     fn config(&self) -> Result<&StatumConfig> {
@@ -199,6 +210,7 @@ impl Statum<'_> {
             body: payload.as_deref(),
             safety,
             op,
+            deadline: self.client.inner.transport.deadline(),
         };
         let resp = self.client.inner.transport.send(&req)?;
         interpret(resp.status, &resp.body, resp.retry_after)
@@ -223,8 +235,8 @@ struct SmsBody<'a> {
     message: &'a str,
 }
 
-fn decode<T: for<'de> Deserialize<'de>>(value: Value) -> Result<T> {
-    T::deserialize(&value).map_err(|e| {
+fn decode<T: for<'de> Deserialize<'de>>(value: &Value) -> Result<T> {
+    T::deserialize(value).map_err(|e| {
         Error::decode(
             Provider::Statum,
             200,
@@ -243,18 +255,19 @@ pub(crate) fn interpret(
     let parsed: Option<Value> = serde_json::from_str(body).ok().filter(Value::is_object);
     let Some(value) = parsed else {
         if status == 401 || status == 403 {
-            return Err(Error::Authentication {
-                provider: Provider::Statum,
+            return Err(Error::authentication(
+                Provider::Statum,
                 status,
-                message: "credentials refused".into(),
-            });
+                "credentials refused",
+            ));
         }
         if status == 429 {
-            return Err(Error::RateLimited {
-                provider: Provider::Statum,
+            return Err(Error::rate_limited(
+                Provider::Statum,
                 retry_after,
-                message: "too many requests".into(),
-            });
+                "too many requests",
+                Fate::Refused,
+            ));
         }
         return Err(Error::decode(
             Provider::Statum,
@@ -282,17 +295,17 @@ pub(crate) fn interpret(
         .get("request_id")
         .and_then(Value::as_str)
         .map(str::to_string);
+    let fate = crate::refusals::statum(status, effective);
     match effective {
-        401 | 403 => Err(Error::Authentication {
-            provider: Provider::Statum,
-            status,
-            message: description,
-        }),
-        429 => Err(Error::RateLimited {
-            provider: Provider::Statum,
+        401 | 403 => {
+            Err(Error::authentication(Provider::Statum, status, description).with_fate(fate))
+        }
+        429 => Err(Error::rate_limited(
+            Provider::Statum,
             retry_after,
-            message: description,
-        }),
+            description,
+            fate,
+        )),
         _ => {
             let mut message = description;
             if let Some(errors) = value.get("validation_errors").and_then(Value::as_object) {
@@ -321,6 +334,8 @@ pub(crate) fn interpret(
                 code: Some(effective.to_string()),
                 message,
                 request_id,
+                fate,
+                recovery: None,
             }))
         }
     }

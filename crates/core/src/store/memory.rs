@@ -4,7 +4,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use super::{eat_day, holder_id, now_ms, StateStore, StoredToken};
+use super::{eat_day, holder_id, now_ms, Claim, StateStore, StoredToken};
 use crate::error::Result;
 
 /// State shared by every client of this process.
@@ -19,8 +19,75 @@ struct Inner {
     locks: HashMap<String, (String, Instant)>,
     windows: HashMap<String, VecDeque<Instant>>,
     days: HashMap<String, (u64, u64)>,
-    seen: HashMap<String, Instant>,
-    seen_order: VecDeque<(String, Instant)>,
+    /// Callback ids: the lease holder (`None` once done) and when the entry expires.
+    claims: HashMap<String, (Option<String>, Instant)>,
+    /// Payment journal records and lists, with their expiry.
+    records: HashMap<String, (String, Instant)>,
+    lists: HashMap<String, (VecDeque<String>, Instant)>,
+    /// Expiries in the order they were set, to forget old entries without a scan.
+    expiries: VecDeque<(Instant, Entry)>,
+}
+
+/// Which map an expiry belongs to.
+#[derive(Debug)]
+enum Entry {
+    Claim(String),
+    Record(String),
+    List(String),
+}
+
+/// Most entries (claims, records, lists) kept at once: a bound against floods of forged
+/// callbacks; the oldest go first.
+const MAX_ENTRIES: usize = 1_000_000;
+
+impl Inner {
+    /// Forgets what has expired, and the oldest entries beyond [`MAX_ENTRIES`].
+    fn expire(&mut self, now: Instant) {
+        while let Some((at, _)) = self.expiries.front() {
+            let full = self.claims.len() + self.records.len() + self.lists.len() > MAX_ENTRIES;
+            if *at > now && !full {
+                break;
+            }
+            let Some((at, entry)) = self.expiries.pop_front() else {
+                break;
+            };
+            // Only remove an entry whose expiry is still this one (it may have been renewed).
+            match entry {
+                Entry::Claim(k) => {
+                    if self
+                        .claims
+                        .get(&k)
+                        .is_some_and(|(_, until)| *until <= at || full)
+                    {
+                        self.claims.remove(&k);
+                    }
+                }
+                Entry::Record(k) => {
+                    if self
+                        .records
+                        .get(&k)
+                        .is_some_and(|(_, until)| *until <= at || full)
+                    {
+                        self.records.remove(&k);
+                    }
+                }
+                Entry::List(k) => {
+                    if self
+                        .lists
+                        .get(&k)
+                        .is_some_and(|(_, until)| *until <= at || full)
+                    {
+                        self.lists.remove(&k);
+                    }
+                }
+            }
+        }
+    }
+
+    fn expires(&mut self, at: Instant, entry: Entry) {
+        // Expiries are mostly set in time order; an out-of-order one is only removed later.
+        self.expiries.push_back((at, entry));
+    }
 }
 
 impl MemoryStore {
@@ -116,28 +183,109 @@ impl StateStore for MemoryStore {
         Ok(entry.1)
     }
 
-    fn first_time(&self, id: &str, ttl: Duration) -> Result<bool> {
+    fn claim(&self, id: &str, holder: &str, lease: Duration) -> Result<Claim> {
         let mut inner = self.lock();
         let now = Instant::now();
-        while let Some((old, at)) = inner.seen_order.front().cloned() {
-            if now.duration_since(at) <= ttl && inner.seen_order.len() <= 1_000_000 {
-                break;
-            }
-            if inner.seen.get(&old) == Some(&at) {
-                inner.seen.remove(&old);
-            }
-            inner.seen_order.pop_front();
+        inner.expire(now);
+        match inner.claims.get(id) {
+            Some((None, until)) if *until > now => return Ok(Claim::Done),
+            Some((Some(h), until)) if *until > now && h != holder => return Ok(Claim::InProgress),
+            _ => {}
         }
-        if inner
-            .seen
-            .get(id)
-            .is_some_and(|at| now.duration_since(*at) <= ttl)
-        {
+        let until = now + lease;
+        inner
+            .claims
+            .insert(id.to_string(), (Some(holder.to_string()), until));
+        inner.expires(until, Entry::Claim(id.to_string()));
+        Ok(Claim::Claimed)
+    }
+
+    fn complete(&self, id: &str, holder: &str, ttl: Duration) -> Result<bool> {
+        let mut inner = self.lock();
+        let now = Instant::now();
+        inner.expire(now);
+        let held =
+            matches!(inner.claims.get(id), Some((Some(h), until)) if h == holder && *until > now);
+        let until = now + ttl;
+        inner.claims.insert(id.to_string(), (None, until));
+        inner.expires(until, Entry::Claim(id.to_string()));
+        Ok(held)
+    }
+
+    fn release(&self, id: &str, holder: &str) -> Result<bool> {
+        let mut inner = self.lock();
+        let now = Instant::now();
+        let held =
+            matches!(inner.claims.get(id), Some((Some(h), until)) if h == holder && *until > now);
+        if held {
+            inner.claims.remove(id);
+        }
+        Ok(held)
+    }
+
+    fn put_record(&self, key: &str, value: &str, ttl: Duration) -> Result<()> {
+        let mut inner = self.lock();
+        let now = Instant::now();
+        inner.expire(now);
+        let until = now + ttl;
+        inner
+            .records
+            .insert(key.to_string(), (value.to_string(), until));
+        inner.expires(until, Entry::Record(key.to_string()));
+        Ok(())
+    }
+
+    fn get_record(&self, key: &str) -> Result<Option<String>> {
+        let inner = self.lock();
+        let now = Instant::now();
+        Ok(inner
+            .records
+            .get(key)
+            .filter(|(_, until)| *until > now)
+            .map(|(v, _)| v.clone()))
+    }
+
+    fn push_record(&self, key: &str, value: &str, ttl: Duration) -> Result<()> {
+        let mut inner = self.lock();
+        let now = Instant::now();
+        inner.expire(now);
+        let until = now + ttl;
+        let list = inner
+            .lists
+            .entry(key.to_string())
+            .or_insert_with(|| (VecDeque::new(), until));
+        if list.1 <= now {
+            list.0.clear();
+        }
+        list.0.push_back(value.to_string());
+        list.1 = until;
+        inner.expires(until, Entry::List(key.to_string()));
+        Ok(())
+    }
+
+    fn list_records(&self, key: &str) -> Result<Vec<String>> {
+        let inner = self.lock();
+        let now = Instant::now();
+        Ok(inner
+            .lists
+            .get(key)
+            .filter(|(_, until)| *until > now)
+            .map(|(l, _)| l.iter().cloned().collect())
+            .unwrap_or_default())
+    }
+
+    fn take_record(&self, key: &str, value: &str) -> Result<bool> {
+        let mut inner = self.lock();
+        let Some((list, _)) = inner.lists.get_mut(key) else {
             return Ok(false);
+        };
+        match list.iter().position(|v| v == value) {
+            Some(i) => {
+                list.remove(i);
+                Ok(true)
+            }
+            None => Ok(false),
         }
-        inner.seen.insert(id.to_string(), now);
-        inner.seen_order.push_back((id.to_string(), now));
-        Ok(true)
     }
 }
 

@@ -70,11 +70,63 @@ pub trait StateStore: Send + Sync + Debug {
     /// Counts one request against today's quota (East Africa Time days) and returns the
     /// count including this one; a caller over its quota must not send.
     fn count_today(&self, key: &str) -> Result<u64>;
-    /// True the first time `id` is seen within `ttl`, atomically across every user.
-    fn first_time(&self, id: &str, ttl: Duration) -> Result<bool>;
+    /// Claims the callback `id` for `lease` under the holder id `holder`: [`Claim::Claimed`]
+    /// when nobody holds it (or `holder` already does: claiming again with the same holder
+    /// is how an ambiguous earlier attempt is resolved), [`Claim::InProgress`] while another
+    /// holder's lease runs, [`Claim::Done`] once it was completed.
+    fn claim(&self, id: &str, holder: &str, lease: Duration) -> Result<Claim>;
+    /// Marks `id` done for `ttl` (redeliveries then see [`Claim::Done`]); true when `holder`
+    /// still held the lease (false: it had expired, the work may have been done twice).
+    fn complete(&self, id: &str, holder: &str, ttl: Duration) -> Result<bool>;
+    /// Gives the lease on `id` back if `holder` still holds it, so that a redelivery is
+    /// processed; true when it did.
+    fn release(&self, id: &str, holder: &str) -> Result<bool>;
+    /// Stores `value` under `key` for `ttl` (the payment journal).
+    fn put_record(&self, key: &str, value: &str, ttl: Duration) -> Result<()>;
+    /// The value under `key`, if any and not expired.
+    fn get_record(&self, key: &str) -> Result<Option<String>>;
+    /// Appends `value` to the list under `key` and keeps the list for `ttl`.
+    fn push_record(&self, key: &str, value: &str, ttl: Duration) -> Result<()>;
+    /// The values of the list under `key`, oldest first.
+    fn list_records(&self, key: &str) -> Result<Vec<String>>;
+    /// Removes one occurrence of `value` from the list under `key`; true when it was there
+    /// (so that of two callers matching the same entry, exactly one gets it).
+    fn take_record(&self, key: &str, value: &str) -> Result<bool>;
+    /// True the first time `id` is seen within `ttl`, atomically across every user: a
+    /// claim completed at once (a mark, with no way back; prefer claims).
+    fn first_time(&self, id: &str, ttl: Duration) -> Result<bool> {
+        let holder = holder_id();
+        match self.claim(id, &holder, ttl)? {
+            Claim::Claimed => self.complete(id, &holder, ttl),
+            Claim::InProgress | Claim::Done => Ok(false),
+        }
+    }
     /// True when the store is shared beyond this process (Redis).
     fn is_fleet_wide(&self) -> bool {
         false
+    }
+}
+
+/// The state of a callback id, as a claim found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Claim {
+    /// The caller holds the lease: process the callback, then complete or release it.
+    Claimed,
+    /// Another worker holds an unexpired lease: answer non-200 so the provider redelivers.
+    InProgress,
+    /// Processed already: acknowledge (HTTP 200) and do nothing.
+    Done,
+}
+
+impl Claim {
+    /// `claimed`, `in_progress` or `done`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Claim::Claimed => "claimed",
+            Claim::InProgress => "in_progress",
+            Claim::Done => "done",
+        }
     }
 }
 
@@ -94,6 +146,13 @@ pub struct StoreConfig {
     /// How long callback ids are remembered, in seconds. Default 7 days.
     #[serde(default = "default_dedup_ttl")]
     pub dedup_ttl_secs: u64,
+    /// How long a callback claim lasts before a redelivery may take it over (a worker that
+    /// died loses it), in milliseconds. Default 60 000.
+    #[serde(default = "default_lease")]
+    pub callback_lease_ms: u64,
+    /// How long the payment journal keeps a push, in seconds. Default 3 days.
+    #[serde(default = "default_journal_ttl")]
+    pub journal_ttl_secs: u64,
 }
 
 fn default_prefix() -> String {
@@ -105,6 +164,12 @@ fn default_timeout() -> u64 {
 fn default_dedup_ttl() -> u64 {
     7 * 24 * 3600
 }
+fn default_lease() -> u64 {
+    60_000
+}
+fn default_journal_ttl() -> u64 {
+    3 * 24 * 3600
+}
 
 impl StoreConfig {
     /// A store at `url` with default prefix and timeout.
@@ -114,6 +179,8 @@ impl StoreConfig {
             key_prefix: default_prefix(),
             timeout_ms: default_timeout(),
             dedup_ttl_secs: default_dedup_ttl(),
+            callback_lease_ms: default_lease(),
+            journal_ttl_secs: default_journal_ttl(),
         }
     }
 
@@ -127,6 +194,23 @@ impl StoreConfig {
         }
         if self.timeout_ms == 0 {
             return Err(Error::config("store.timeout_ms", "must be greater than 0"));
+        }
+        for (field, value, max) in [
+            ("store.dedup_ttl_secs", self.dedup_ttl_secs, 365 * 24 * 3600),
+            (
+                "store.callback_lease_ms",
+                self.callback_lease_ms,
+                24 * 3600 * 1000,
+            ),
+            (
+                "store.journal_ttl_secs",
+                self.journal_ttl_secs,
+                365 * 24 * 3600,
+            ),
+        ] {
+            if value == 0 || value > max {
+                return Err(Error::config(field, format!("must be between 1 and {max}")));
+            }
         }
         #[cfg(not(feature = "redis-store"))]
         if u != "memory" {

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use redis::{Connection, Script};
 
-use super::{eat_day, holder_id, now_ms, StateStore, StoreConfig, StoredToken};
+use super::{eat_day, holder_id, now_ms, Claim, StateStore, StoreConfig, StoredToken};
 use crate::error::{Error, Result};
 
 /// After a failure, calls fail fast for this long instead of each waiting for a connect.
@@ -20,6 +20,8 @@ pub struct RedisStore {
     conn: Mutex<Slot>,
     compare_and_delete: Script,
     sliding_window: Script,
+    claim: Script,
+    complete: Script,
 }
 
 struct Slot {
@@ -45,9 +47,7 @@ fn store_error(what: &str, e: &redis::RedisError) -> Error {
         // The category only: redis errors may quote the URL.
         format!("{:?}", e.kind())
     };
-    Error::Store {
-        message: format!("{what}: {reason}"),
-    }
+    Error::store(format!("{what}: {reason}"))
 }
 
 impl RedisStore {
@@ -67,6 +67,28 @@ impl RedisStore {
             }),
             compare_and_delete: Script::new(
                 "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+            ),
+            // A callback claim: `lease:<holder>` while held, anything else once done (an
+            // id marked by an older version holds "1": done too).
+            claim: Script::new(
+                r#"
+local v = redis.call('GET', KEYS[1])
+local mine = 'lease:' .. ARGV[1]
+if (not v) or v == mine then
+  redis.call('SET', KEYS[1], mine, 'PX', ARGV[2])
+  return 'claimed'
+end
+if string.sub(v, 1, 6) == 'lease:' then return 'in_progress' end
+return 'done'
+"#,
+            ),
+            complete: Script::new(
+                r#"
+local v = redis.call('GET', KEYS[1])
+redis.call('SET', KEYS[1], 'done', 'PX', ARGV[2])
+if v == 'lease:' .. ARGV[1] then return 1 end
+return 0
+"#,
             ),
             // A sliding-window log: members are unique request ids scored by time (ms,
             // Redis' own clock, so every worker agrees).
@@ -104,9 +126,9 @@ return wait
         let mut slot = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(until) = slot.down_until {
             if Instant::now() < until {
-                return Err(Error::Store {
-                    message: format!("{what}: unavailable (recent failure)"),
-                });
+                return Err(Error::store(format!(
+                    "{what}: unavailable (recent failure)"
+                )));
             }
         }
         if slot.connection.is_none() {
@@ -245,17 +267,89 @@ impl StateStore for RedisStore {
         Ok(count)
     }
 
-    fn first_time(&self, id: &str, ttl: Duration) -> Result<bool> {
+    fn claim(&self, id: &str, holder: &str, lease: Duration) -> Result<Claim> {
         let k = self.key("seen", id);
-        let ok: Option<String> = self.with("callback de-duplication", |c| {
+        let state: String = self.with("callback claim", |c| {
+            self.claim
+                .key(&k)
+                .arg(holder)
+                .arg(lease.as_millis().max(1) as u64)
+                .invoke(c)
+        })?;
+        Ok(match state.as_str() {
+            "claimed" => Claim::Claimed,
+            "in_progress" => Claim::InProgress,
+            _ => Claim::Done,
+        })
+    }
+
+    fn complete(&self, id: &str, holder: &str, ttl: Duration) -> Result<bool> {
+        let k = self.key("seen", id);
+        let held: i64 = self.with("callback completion", |c| {
+            self.complete
+                .key(&k)
+                .arg(holder)
+                .arg(ttl.as_millis().max(1) as u64)
+                .invoke(c)
+        })?;
+        Ok(held == 1)
+    }
+
+    fn release(&self, id: &str, holder: &str) -> Result<bool> {
+        let k = self.key("seen", id);
+        let lease = format!("lease:{holder}");
+        let deleted: i64 = self.with("callback release", |c| {
+            self.compare_and_delete.key(&k).arg(&lease).invoke(c)
+        })?;
+        Ok(deleted == 1)
+    }
+
+    fn put_record(&self, key: &str, value: &str, ttl: Duration) -> Result<()> {
+        let k = self.key("journal", key);
+        self.with("journal write", |c| {
             redis::cmd("SET")
                 .arg(&k)
-                .arg(1)
-                .arg("NX")
+                .arg(value)
                 .arg("PX")
                 .arg(ttl.as_millis().max(1) as u64)
-                .query(c)
+                .query::<()>(c)
+        })
+    }
+
+    fn get_record(&self, key: &str) -> Result<Option<String>> {
+        let k = self.key("journal", key);
+        self.with("journal read", |c| redis::cmd("GET").arg(&k).query(c))
+    }
+
+    fn push_record(&self, key: &str, value: &str, ttl: Duration) -> Result<()> {
+        let k = self.key("journal", key);
+        self.with("journal write", |c| {
+            redis::pipe()
+                .atomic()
+                .cmd("RPUSH")
+                .arg(&k)
+                .arg(value)
+                .ignore()
+                .cmd("PEXPIRE")
+                .arg(&k)
+                .arg(ttl.as_millis().max(1) as u64)
+                .ignore()
+                .query::<()>(c)
+        })
+    }
+
+    fn list_records(&self, key: &str) -> Result<Vec<String>> {
+        let k = self.key("journal", key);
+        self.with("journal read", |c| {
+            redis::cmd("LRANGE").arg(&k).arg(0).arg(-1).query(c)
+        })
+    }
+
+    fn take_record(&self, key: &str, value: &str) -> Result<bool> {
+        let k = self.key("journal", key);
+        let removed: i64 = self.with("journal write", |c| {
+            redis::cmd("LREM").arg(&k).arg(1).arg(value).query(c)
         })?;
-        Ok(ok.is_some())
+        Ok(removed > 0)
     }
 }

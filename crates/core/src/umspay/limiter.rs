@@ -80,8 +80,9 @@ impl RateLimiter {
     }
 
     /// Waits for a free slot and counts the request against today's quota; fails at once
-    /// with [`Error::RateLimited`] when the quota is used up.
-    pub(crate) fn acquire(&self) -> Result<Permit<'_>> {
+    /// with [`Error::RateLimited`] when the quota is used up, and when no slot frees up
+    /// before `deadline` (not sent either way).
+    pub(crate) fn acquire(&self, deadline: Instant) -> Result<Permit<'_>> {
         let mut state = self.lock();
         loop {
             let (day, left) = eat_day();
@@ -90,14 +91,15 @@ impl RateLimiter {
                 state.day_count = 0;
             }
             if state.day_count >= self.daily_quota {
-                return Err(Error::RateLimited {
-                    provider: Provider::Umspay,
-                    retry_after: Some(Duration::from_secs(left)),
-                    message: format!(
+                return Err(Error::rate_limited(
+                    Provider::Umspay,
+                    Some(Duration::from_secs(left)),
+                    format!(
                         "daily quota used up: {} requests today (East Africa Time); not sent",
                         self.daily_quota
                     ),
-                });
+                    crate::error::Fate::NotSent,
+                ));
             }
             let now = Instant::now();
             while state
@@ -119,6 +121,18 @@ impl RateLimiter {
                 // Every slot is in flight: wait for an answer.
                 None => self.window,
             };
+            if now >= deadline {
+                return Err(Error::rate_limited(
+                    Provider::Umspay,
+                    Some(wait.max(Duration::from_millis(1))),
+                    format!(
+                        "no free slot of the {} per second before the call's deadline; not sent",
+                        self.rate
+                    ),
+                    crate::error::Fate::NotSent,
+                ));
+            }
+            let wait = wait.min(deadline - now);
             state = self
                 .freed
                 .wait_timeout(state, wait.max(Duration::from_millis(1)))
@@ -142,12 +156,32 @@ impl RateLimiter {
 mod tests {
     use super::*;
 
+    fn far() -> Instant {
+        Instant::now() + Duration::from_secs(3600)
+    }
+
+    #[test]
+    fn gives_up_at_the_deadline_without_sending() {
+        let limiter = RateLimiter::new(1, 1000);
+        let held = limiter.acquire(far()).unwrap();
+        let start = Instant::now();
+        let err = limiter
+            .acquire(start + Duration::from_millis(100))
+            .err()
+            .unwrap();
+        assert!(start.elapsed() < Duration::from_millis(300));
+        assert_eq!(err.kind(), "rate_limited");
+        assert_eq!(err.fate(), crate::Fate::NotSent);
+        drop(held);
+        assert_eq!(limiter.used_today(), 1);
+    }
+
     #[test]
     fn waits_instead_of_failing_and_keeps_the_rate() {
         let limiter = RateLimiter::new(5, 1000);
         let start = Instant::now();
         for _ in 0..12 {
-            drop(limiter.acquire().unwrap());
+            drop(limiter.acquire(far()).unwrap());
         }
         // 12 requests at 5 per second need at least two full windows.
         assert!(
@@ -161,9 +195,9 @@ mod tests {
     #[test]
     fn daily_quota_fails_before_sending() {
         let limiter = RateLimiter::new(100, 2);
-        drop(limiter.acquire().unwrap());
-        drop(limiter.acquire().unwrap());
-        let err = limiter.acquire().err().unwrap();
+        drop(limiter.acquire(far()).unwrap());
+        drop(limiter.acquire(far()).unwrap());
+        let err = limiter.acquire(far()).err().unwrap();
         assert_eq!(err.kind(), "rate_limited");
         assert!(err.retry_after().unwrap() <= Duration::from_secs(DAY_SECS));
         assert!(err.to_string().contains("daily quota"));
@@ -172,11 +206,11 @@ mod tests {
     #[test]
     fn held_slots_block_until_released() {
         let limiter = std::sync::Arc::new(RateLimiter::new(1, 1000));
-        let first = limiter.acquire().unwrap();
+        let first = limiter.acquire(far()).unwrap();
         let l2 = limiter.clone();
         let waiter = std::thread::spawn(move || {
             let t = Instant::now();
-            drop(l2.acquire().unwrap());
+            drop(l2.acquire(far()).unwrap());
             t.elapsed()
         });
         std::thread::sleep(Duration::from_millis(300));

@@ -52,7 +52,7 @@ pub use status::{CompletedPayment, FailedPayment, PendingPayment, StkPush, Trans
 pub use webhook::{parse_webhook, WebhookEvent, WebhookEventKind};
 
 use crate::client::Client;
-use crate::error::{ApiError, Error, Provider, Result};
+use crate::error::{ApiError, Error, Fate, Provider, Result};
 use crate::http::{HttpRequest, Safety};
 use crate::store::StateStore;
 use crate::{phone, validate};
@@ -182,20 +182,21 @@ impl UmsPayState {
 
     /// Waits for a fleet-wide slot and counts the request against the fleet's daily quota.
     /// A store failure falls back to the process-local limits (logged).
-    fn acquire_fleet(&self) -> Result<()> {
+    fn acquire_fleet(&self, deadline: Instant) -> Result<()> {
         let Some(fleet) = &self.fleet else {
             return Ok(());
         };
         match fleet.store.count_today(&format!("{}:day", fleet.key)) {
             Ok(n) if n > u64::from(fleet.quota) => {
-                return Err(Error::RateLimited {
-                    provider: Provider::Umspay,
-                    retry_after: Some(Duration::from_secs(crate::store::eat_day().1)),
-                    message: format!(
+                return Err(Error::rate_limited(
+                    Provider::Umspay,
+                    Some(Duration::from_secs(crate::store::eat_day().1)),
+                    format!(
                         "daily quota used up across the fleet: {} requests today (East Africa Time); not sent",
                         fleet.quota
                     ),
-                })
+                    Fate::NotSent,
+                ))
             }
             Ok(_) => {}
             Err(e) => {
@@ -209,6 +210,17 @@ impl UmsPayState {
                 .acquire_slot(&format!("{}:rate", fleet.key), fleet.rate, FLEET_WINDOW)
             {
                 Ok(wait) if wait.is_zero() => return Ok(()),
+                Ok(wait) if Instant::now() + wait >= deadline => {
+                    return Err(Error::rate_limited(
+                        Provider::Umspay,
+                        Some(wait),
+                        format!(
+                            "no free slot of the fleet's {} per second before the call's deadline; not sent",
+                            fleet.rate
+                        ),
+                        Fate::NotSent,
+                    ))
+                }
                 Ok(wait) => std::thread::sleep(wait.min(Duration::from_millis(250))),
                 Err(e) => {
                     log::warn!(
@@ -278,10 +290,29 @@ impl UmsPay<'_> {
             "reference": reference,
             "account_id": config.account_id,
         });
-        let (map, status, text) = self.send(path, &body, "umspay.stk_push")?;
-        let transaction_request_id = status::push_id(&map).ok_or_else(|| {
-            self.decode(status, "the answer has no `transaction_request_id`", &text)
-        })?;
+        let recovery = || crate::Recovery {
+            phone: Some(msisdn.as_str().to_string()),
+            amount: Some(amount),
+            shortcode: Some(config.account_id.clone()),
+            reference: Some(reference.to_string()),
+            ..crate::Recovery::new("umspay.stk_push")
+        };
+        let failed =
+            |e: Error| crate::journal::failed_push(self.client, Provider::Umspay, e, recovery());
+        let deadline = self.client.inner.transport.deadline();
+        let (map, status, text) = self
+            .send(path, &body, "umspay.stk_push", deadline)
+            .map_err(failed)?;
+        let transaction_request_id = status::push_id(&map)
+            .ok_or_else(|| self.decode(status, "the answer has no `transaction_request_id`", &text))
+            .map_err(failed)?;
+        if let Some(entry) = crate::journal::JournalEntry::from_recovery(&recovery()) {
+            crate::journal::Journal::of(self.client).issued(
+                Provider::Umspay,
+                &transaction_request_id,
+                entry,
+            );
+        }
         Ok(StkPush {
             transaction_request_id,
             message: map
@@ -298,6 +329,18 @@ impl UmsPay<'_> {
     /// Asks UMS Pay where the payment `transaction_request_id` stands. Retried (through the
     /// rate limiter) on 429, 5xx and network failures, up to `http.max_retries` times.
     pub fn transaction_status(&self, transaction_request_id: &str) -> Result<TransactionStatus> {
+        self.status_by(
+            transaction_request_id,
+            self.client.inner.transport.deadline(),
+        )
+    }
+
+    /// [`UmsPay::transaction_status`], all attempts over by `deadline`.
+    fn status_by(
+        &self,
+        transaction_request_id: &str,
+        deadline: Instant,
+    ) -> Result<TransactionStatus> {
         let id = validate::text(
             "transaction_request_id",
             transaction_request_id,
@@ -313,7 +356,12 @@ impl UmsPay<'_> {
         let http = &self.client.inner.config.http;
         let mut attempt = 0u32;
         let (map, status, text) = loop {
-            let result = self.send("transactionstatus", &body, "umspay.transaction_status");
+            let result = self.send(
+                "transactionstatus",
+                &body,
+                "umspay.transaction_status",
+                deadline,
+            );
             let hint = match &result {
                 Err(Error::RateLimited { retry_after, .. }) => Some(*retry_after),
                 Err(Error::Network { .. }) | Err(Error::Timeout { .. }) => Some(None),
@@ -321,12 +369,16 @@ impl UmsPay<'_> {
                 _ => None,
             };
             let max = Duration::from_millis(http.retry_max_backoff_ms);
+            let backoff = Duration::from_millis(
+                http.retry_initial_backoff_ms
+                    .saturating_mul(1 << attempt.min(16)),
+            );
             match hint {
-                Some(h) if attempt < http.max_retries && h.is_none_or(|d| d <= max) => {
-                    let backoff = Duration::from_millis(
-                        http.retry_initial_backoff_ms
-                            .saturating_mul(1 << attempt.min(16)),
-                    );
+                Some(h)
+                    if attempt < http.max_retries
+                        && h.is_none_or(|d| d <= max)
+                        && Instant::now() + h.unwrap_or(backoff).min(max) < deadline =>
+                {
                     thread::sleep(h.unwrap_or(backoff).min(max));
                     attempt += 1;
                 }
@@ -353,7 +405,9 @@ impl UmsPay<'_> {
         let mut pause = POLL_FIRST;
         let mut last: Option<Result<TransactionStatus>> = None;
         loop {
-            match self.transaction_status(transaction_request_id) {
+            // A poll never runs past the wait's own deadline.
+            let poll_deadline = self.client.inner.transport.deadline().min(deadline);
+            match self.status_by(transaction_request_id, poll_deadline) {
                 Ok(s) if s.is_final() => return Ok(s),
                 Ok(s) => last = Some(Ok(s)),
                 Err(
@@ -396,6 +450,36 @@ impl UmsPay<'_> {
             PaymentRef::Id(id) => id,
             PaymentRef::Webhook(w) => &w.transaction_request_id,
         };
+        if let PaymentRef::Webhook(w) = payment {
+            // Only a webhook that claims a payment must be one this application pushed.
+            if w.event == WebhookEventKind::Completed {
+                let account = &self.config()?.account_id;
+                let claims = match (w.msisdn.as_deref(), w.amount) {
+                    (Some(p), Some(a)) if a >= 0.0 && a.fract() == 0.0 => Some((p, a as u64)),
+                    _ => None,
+                };
+                let entry = crate::journal::Journal::of(self.client).find(
+                    Provider::Umspay,
+                    id,
+                    account,
+                    claims,
+                )?;
+                let entry = crate::journal::check(
+                    Provider::Umspay,
+                    entry,
+                    id,
+                    account,
+                    w.amount,
+                    w.msisdn.as_deref(),
+                )?;
+                if w.reference.as_deref().is_some_and(|r| r != entry.reference) {
+                    return Err(Error::callback(
+                        Provider::Umspay,
+                        "the webhook's reference differs from the push recorded in the payment journal",
+                    ));
+                }
+            }
+        }
         let TransactionStatus::Completed(paid) = self.transaction_status(id)? else {
             return Ok(None);
         };
@@ -464,6 +548,7 @@ impl UmsPay<'_> {
         path: &str,
         body: &Value,
         op: &str,
+        deadline: Instant,
     ) -> Result<(Map<String, Value>, u16, String)> {
         let config = self.config()?;
         let safety = Safety::OnceOnly; // status retries go through the limiter, see above
@@ -480,12 +565,18 @@ impl UmsPay<'_> {
             body: Some(&payload),
             safety,
             op,
+            deadline,
         };
+        // Waiting for a slot, whatever ends it, happens before anything is written.
         let permit = match self.state() {
-            Some(l) => Some(l.acquire()?),
+            Some(l) => Some(l.acquire(deadline).map_err(Error::before_sending)?),
             None => None,
         };
-        self.client.inner.umspay.acquire_fleet()?;
+        self.client
+            .inner
+            .umspay
+            .acquire_fleet(deadline)
+            .map_err(Error::before_sending)?;
         let resp = self.client.inner.transport.send(&req);
         drop(permit);
         let resp = resp?;
@@ -501,10 +592,8 @@ impl UmsPay<'_> {
         body: &str,
         retry_after: Option<Duration>,
     ) -> Result<Map<String, Value>> {
-        let rate_limited = |message: String| Error::RateLimited {
-            provider: Provider::Umspay,
-            retry_after,
-            message,
+        let rate_limited = |message: String| {
+            Error::rate_limited(Provider::Umspay, retry_after, message, Fate::Refused)
         };
         let Some(map) = serde_json::from_str::<Value>(body)
             .ok()
@@ -515,11 +604,9 @@ impl UmsPay<'_> {
         else {
             return Err(match status {
                 429 => rate_limited("too many requests".into()),
-                401 | 403 => Error::Authentication {
-                    provider: Provider::Umspay,
-                    status,
-                    message: "credentials refused".into(),
-                },
+                // No body: UMS Pay documents no such answer, so not a refusal.
+                401 | 403 => Error::authentication(Provider::Umspay, status, "credentials refused")
+                    .with_fate(Fate::Unknown),
                 _ => self.decode(status, "the answer is not a JSON object", body),
             });
         };
@@ -547,16 +634,14 @@ impl UmsPay<'_> {
                 return Ok(map);
             }
             if status == 401 || status == 403 {
-                return Err(Error::Authentication {
-                    provider: Provider::Umspay,
-                    status,
-                    message,
-                });
+                return Err(Error::authentication(Provider::Umspay, status, message)
+                    .with_fate(Fate::Unknown));
             }
             if status >= 500 {
                 return Err(self.decode(status, "server error", body));
             }
         }
+        let fate = crate::refusals::umspay(status, result_code.as_deref().or(success.as_deref()));
         let provider_code = result_code
             .or(success)
             .unwrap_or_else(|| status.to_string());
@@ -578,11 +663,12 @@ impl UmsPay<'_> {
                     || lower.contains("incorrect")
                     || lower.contains("wrong"))
         {
-            return Err(Error::Authentication {
-                provider: Provider::Umspay,
+            return Err(Error::authentication(
+                Provider::Umspay,
                 status,
-                message: format!("{message} (ResultCode {provider_code})"),
-            });
+                format!("{message} (ResultCode {provider_code})"),
+            )
+            .with_fate(fate));
         } else if provider_code == "102" {
             "invalid_request".to_string()
         } else {
@@ -599,6 +685,8 @@ impl UmsPay<'_> {
             code: Some(code),
             message,
             request_id: None,
+            fate,
+            recovery: None,
         }))
     }
 }
