@@ -184,6 +184,20 @@ impl Client {
     }
 }
 
+impl Client {
+    /// The payment journal's record of the push the provider knows as `id`
+    /// (`CheckoutRequestID` for Daraja, `transaction_request_id` for UMS Pay): your
+    /// reference, the phone and amount pushed. A push whose outcome was unknown is found
+    /// here once its callback was verified (it is matched by phone and amount).
+    pub fn journal_entry(
+        &self,
+        provider: crate::Provider,
+        id: &str,
+    ) -> Result<Option<crate::JournalEntry>> {
+        crate::journal::Journal::of(self).find(provider, id, "", None)
+    }
+}
+
 /// Longest callback id (with its kind) kept in the store: a bound against forged floods.
 pub const CALLBACK_ID_MAX: usize = 256;
 

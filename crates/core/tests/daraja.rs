@@ -2,12 +2,9 @@
 //! callback, the token cache (expiry, invalid-token resend, single flight), money safety
 //! under injected faults, input checks before sending, and Kenyan timestamps.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::sync::mpsc::{channel, Receiver};
-use std::sync::{Arc, Barrier, Mutex};
+use std::sync::{Arc, Barrier};
 use std::thread;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 use tuma::daraja::*;
@@ -15,93 +12,10 @@ use tuma::{Client, Config, HttpConfig};
 use tuma_sandbox::daraja::{self as sd, TEST_CERTIFICATE_PEM};
 use tuma_sandbox::{Fault, FaultRule, Sandbox, SandboxConfig};
 
+mod common;
+use common::Callbacks;
+
 const STK_PATH: &str = "/daraja/mpesa/stkpush/v1/processrequest";
-
-/// A local HTTP server that records the callbacks POSTed to it.
-struct Callbacks {
-    url: String,
-    rx: Receiver<(String, Vec<u8>)>,
-    seen: Mutex<Vec<(String, Vec<u8>)>>,
-}
-
-impl Callbacks {
-    fn start() -> Callbacks {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-        let (tx, rx) = channel();
-        thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let tx = tx.clone();
-                thread::spawn(move || {
-                    let mut reader = BufReader::new(stream.try_clone().unwrap());
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).is_err() {
-                        return;
-                    }
-                    let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
-                    let mut len = 0usize;
-                    loop {
-                        let mut h = String::new();
-                        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-                            break;
-                        }
-                        if let Some((k, v)) = h.split_once(':') {
-                            if k.eq_ignore_ascii_case("content-length") {
-                                len = v.trim().parse().unwrap_or(0);
-                            }
-                        }
-                    }
-                    let mut body = vec![0; len];
-                    if reader.read_exact(&mut body).is_err() {
-                        return;
-                    }
-                    let reply = if path.contains("validation") {
-                        c2b_accept(None)
-                    } else if path.contains("confirmation") {
-                        c2b_confirmation_ack()
-                    } else {
-                        json!({"ResultCode": 0, "ResultDesc": "Accepted"})
-                    }
-                    .to_string();
-                    let mut out = stream;
-                    let _ = write!(
-                        out,
-                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-                        reply.len(),
-                        reply
-                    );
-                    let _ = tx.send((path, body));
-                });
-            }
-        });
-        Callbacks {
-            url,
-            rx,
-            seen: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// The first callback (new or already seen) on `path` whose body contains `needle`.
-    fn wait(&self, path: &str, needle: &str) -> Vec<u8> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let matches = |p: &str, b: &[u8]| p == path && String::from_utf8_lossy(b).contains(needle);
-        loop {
-            {
-                let seen = self.seen.lock().unwrap();
-                if let Some((_, b)) = seen.iter().find(|(p, b)| matches(p, b)) {
-                    return b.clone();
-                }
-            }
-            let left = deadline
-                .checked_duration_since(Instant::now())
-                .unwrap_or_else(|| panic!("no callback on {path} containing {needle:?}"));
-            if let Ok(item) = self.rx.recv_timeout(left) {
-                self.seen.lock().unwrap().push(item);
-            }
-        }
-    }
-}
 
 fn sandbox_with(settings: sd::Settings) -> Sandbox {
     Sandbox::start(SandboxConfig {

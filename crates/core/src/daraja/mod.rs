@@ -367,7 +367,8 @@ pub(crate) fn interpret_error(status: u16, body: &str, retry_after: Option<Durat
     }
 }
 
-/// Fails with `Error::Api` when `ResponseCode` is present and not zero.
+/// Fails with `Error::Api` when `ResponseCode` is not zero, and with a decode error (outcome
+/// unknown) when it is missing.
 pub(crate) fn check_response_code(v: &Value, status: u16) -> Result<()> {
     // The common case, "0" or 0, without building a string.
     let accepted = match v.get("ResponseCode") {
@@ -382,7 +383,13 @@ pub(crate) fn check_response_code(v: &Value, status: u16) -> Result<()> {
         return Ok(());
     }
     let Some(code) = text(v, "ResponseCode") else {
-        return Ok(());
+        // Every synchronous answer carries one: a 2xx without it is not an acceptance.
+        return Err(Error::decode(
+            Provider::Daraja,
+            status,
+            "the answer has no `ResponseCode`",
+            &v.to_string(),
+        ));
     };
     if code.chars().all(|c| c == '0') && !code.is_empty() {
         return Ok(());
