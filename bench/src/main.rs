@@ -1568,10 +1568,30 @@ fn section_store(rep: &mut Report, scale: usize) {
             }),
         ),
         (
-            "`store.first_time` (callback de-duplication)",
+            "`store.first_time` (callback claim and completion at once)",
             Box::new(|s, i| {
                 s.first_time(&format!("bench-id-{i}"), Duration::from_secs(60))
                     .map(|_| ())
+            }),
+        ),
+        (
+            "callback claim, then completion (`store.claim` + `store.complete`)",
+            Box::new(|s, i| {
+                let id = format!("bench-claim-{i}");
+                s.claim(&id, "0123456789abcdef", Duration::from_secs(60))?;
+                s.complete(&id, "0123456789abcdef", Duration::from_secs(60))
+                    .map(|_| ())
+            }),
+        ),
+        (
+            "payment journal, per push: record it, then look it up at verification",
+            Box::new(|s, i| {
+                let key = format!("daraja:id:ws_CO_bench{i}");
+                let entry = format!(
+                    r#"{{"operation":"daraja.stk_push","id":"ws_CO_bench{i}","phone":"254708374149","amount":1500,"shortcode":"174379","reference":"ORDER-{i}","sent_at_ms":1764748800000}}"#
+                );
+                s.put_record(&key, &entry, Duration::from_secs(3 * 24 * 3600))?;
+                s.get_record(&key).map(|_| ())
             }),
         ),
     ];

@@ -200,6 +200,19 @@ impl StateStore for MemoryStore {
         Ok(Claim::Claimed)
     }
 
+    fn first_time(&self, id: &str, ttl: Duration) -> Result<bool> {
+        let mut inner = self.lock();
+        let now = Instant::now();
+        inner.expire(now);
+        if inner.claims.get(id).is_some_and(|(_, until)| *until > now) {
+            return Ok(false);
+        }
+        let until = now + ttl;
+        inner.claims.insert(id.to_string(), (None, until));
+        inner.expires(until, Entry::Claim(id.to_string()));
+        Ok(true)
+    }
+
     fn complete(&self, id: &str, holder: &str, ttl: Duration) -> Result<bool> {
         let mut inner = self.lock();
         let now = Instant::now();

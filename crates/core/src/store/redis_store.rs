@@ -283,6 +283,21 @@ impl StateStore for RedisStore {
         })
     }
 
+    /// One round trip: "done" is set only where nothing (no lease, no completion) is.
+    fn first_time(&self, id: &str, ttl: Duration) -> Result<bool> {
+        let k = self.key("seen", id);
+        let ok: Option<String> = self.with("callback de-duplication", |c| {
+            redis::cmd("SET")
+                .arg(&k)
+                .arg("done")
+                .arg("NX")
+                .arg("PX")
+                .arg(ttl.as_millis().max(1) as u64)
+                .query(c)
+        })?;
+        Ok(ok.is_some())
+    }
+
     fn complete(&self, id: &str, holder: &str, ttl: Duration) -> Result<bool> {
         let k = self.key("seen", id);
         let held: i64 = self.with("callback completion", |c| {
