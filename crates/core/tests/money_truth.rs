@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use tuma::daraja::StkPushRequest;
-use tuma::store::StoreConfig;
+use tuma::store::{StateStore, StoreConfig};
 use tuma::{Claim, Client, Config, Fate, HttpConfig, Provider};
 use tuma_sandbox::daraja as sd;
 use tuma_sandbox::redis_server::RedisServer;
@@ -978,4 +978,40 @@ fn a_push_with_an_unknown_outcome_is_matched_to_its_late_callback() {
         .expect("the journal tied the callback to the push");
     assert_eq!((entry.reference.as_str(), entry.amount), ("LATE-17", 17));
     assert_eq!(in_ledger(&sandbox, ":LATE-17:"), 1);
+}
+
+#[test]
+fn the_journal_is_fleet_wide_with_redis() {
+    let redis = RedisServer::start().expect("redis-server is installed (make installs it)");
+    let sandbox = sandbox();
+    let callbacks = Callbacks::start();
+    let mut store = StoreConfig::new(redis.url());
+    store.key_prefix = format!("journal{}:", std::process::id());
+    let pusher = client_with(&sandbox, http(2_000), &callbacks.url, Some(store.clone()));
+    let paid = pusher
+        .daraja()
+        .stk_push(&StkPushRequest::new(sd::STK_PHONE_SUCCESS, 23, "FLEET-23"))
+        .unwrap();
+    // The record is in Redis, not in this process's memory.
+    let key = format!("daraja:id:{}", paid.checkout_request_id);
+    let shared = store.open().unwrap();
+    let raw = shared.get_record(&key).unwrap().expect("recorded in Redis");
+    assert!(raw.contains("FLEET-23"), "{raw}");
+    assert_eq!(
+        tuma::store::MemoryStore::global().get_record(&key).unwrap(),
+        None
+    );
+    // Another worker (another client on the same Redis) verifies the callback.
+    let verifier = client_with(&sandbox, http(2_000), &callbacks.url, Some(store));
+    let body = callbacks.wait("/stk", &paid.checkout_request_id);
+    assert!(verifier
+        .daraja()
+        .confirm_stk_payment(None, Some(&body))
+        .unwrap()
+        .is_some());
+    let entry = verifier
+        .journal_entry(Provider::Daraja, &paid.checkout_request_id)
+        .unwrap()
+        .unwrap();
+    assert_eq!((entry.amount, entry.reference.as_str()), (23, "FLEET-23"));
 }
