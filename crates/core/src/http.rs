@@ -131,7 +131,10 @@ impl Transport {
                 _ => Err(Error::timeout(req.provider, Fate::NotSent)),
             };
             let retry_wait = match &outcome {
-                Ok(resp) if req.safety == Safety::Safe && transient_status(resp.status) => {
+                Ok(resp)
+                    if req.safety == Safety::Safe
+                        && crate::refusals::transient(req.provider, resp.status, &resp.body) =>
+                {
                     Some(resp.retry_after)
                 }
                 Err(Error::Network {
@@ -329,10 +332,6 @@ fn refused_during_handshake(io: &std::io::Error) -> bool {
                     | rustls::Error::PeerIncompatible(_)
             )
         })
-}
-
-fn transient_status(status: u16) -> bool {
-    matches!(status, 429 | 500 | 502 | 503 | 504)
 }
 
 /// Maps a ureq error to tuma's, deciding whether the request may have reached the provider.

@@ -27,6 +27,17 @@ pub(crate) fn de_f64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::E
     as_f64(&v).ok_or_else(|| serde::de::Error::custom("expected a number"))
 }
 
+/// Deserialises a status code sent as a number or a numeric string (`200` or `"200"`).
+pub(crate) fn de_u16<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
+    let v = Value::deserialize(d)?;
+    match &v {
+        Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| serde::de::Error::custom("expected a status code"))
+}
+
 /// A request body's bytes. (Serialising a `Value` to bytes cannot fail: its keys are strings.)
 pub(crate) fn to_body(v: &Value) -> Vec<u8> {
     serde_json::to_vec(v).unwrap_or_else(|_| v.to_string().into_bytes())

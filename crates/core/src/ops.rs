@@ -135,7 +135,16 @@ pub(crate) fn callback_id(kind: &str, callback: &Value) -> Option<String> {
     match kind {
         "statum.result" | "statum.airtime_result" => field("request_id"),
         "daraja.stk_callback" => field("checkout_request_id"),
-        "daraja.result" | "daraja.queue_timeout" => {
+        "daraja.result" => {
+            let id = field("originator_conversation_id").or_else(|| field("conversation_id"))?;
+            // ResultType 1: more messages follow; the final one (0) must not look like
+            // its redelivery.
+            Some(match field("result_type").as_deref() {
+                Some("0") | None => id,
+                Some(other) => format!("{id}:type{other}"),
+            })
+        }
+        "daraja.queue_timeout" => {
             field("originator_conversation_id").or_else(|| field("conversation_id"))
         }
         "daraja.c2b_validation" | "daraja.c2b_confirmation" => field("trans_id"),

@@ -6,7 +6,7 @@
 //! body, an unexpected 2xx — is [`Fate::Unknown`]. docs/money-truth.md holds the same
 //! table, and `tests/money_truth.rs` sends every row through the sandbox.
 
-use crate::error::Fate;
+use crate::error::{Fate, Provider};
 
 /// Daraja error codes documented for 4xx answers: the request was refused as it stood
 /// (bad field, malformed body, missing field, bad or expired token, wrong path or method).
@@ -96,6 +96,20 @@ pub(crate) fn umspay(status: u16, result_code: Option<&str>) -> Fate {
     }
 }
 
+/// True when an answer to a safe request (a token fetch, a query) is worth another attempt:
+/// a 429 or a gateway 5xx. A Daraja answer that carries an `errorCode` is Daraja's verdict,
+/// not a passing failure: a pending STK query (500.001.1001 "being processed"), a quota
+/// (500.003.03) or "Urls are already registered" (500.003.1001) would only be asked again.
+pub(crate) fn transient(provider: Provider, status: u16, body: &str) -> bool {
+    if !matches!(status, 429 | 500 | 502 | 503 | 504) {
+        return false;
+    }
+    match provider {
+        Provider::Daraja => !body.contains("\"errorCode\""),
+        Provider::Statum | Provider::Umspay => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +147,16 @@ mod tests {
         );
         assert_eq!(daraja(400, Some("400.999.99"), "new"), Fate::Unknown);
         assert_eq!(daraja(400, None, ""), Fate::Unknown);
+    }
+
+    #[test]
+    fn daraja_verdicts_are_not_retried() {
+        let pending = r#"{"requestId":"r","errorCode":"500.001.1001","errorMessage":"The transaction is being processed"}"#;
+        assert!(!transient(Provider::Daraja, 500, pending));
+        assert!(transient(Provider::Daraja, 503, "<html>busy</html>"));
+        assert!(transient(Provider::Daraja, 500, ""));
+        assert!(!transient(Provider::Daraja, 400, ""));
+        assert!(transient(Provider::Statum, 500, r#"{"status_code":500}"#));
     }
 
     #[test]

@@ -286,7 +286,7 @@ fn redis_stopping_mid_run_never_hangs_or_doubles_a_payment() {
     // UMS Pay falls back to the local limiter.
     client
         .umspay()
-        .stk_push(100, "0712345678", "during-outage")
+        .stk_push(100, "0712345678", "OUTAGE-1")
         .unwrap();
     assert!(
         started.elapsed() < Duration::from_secs(3),

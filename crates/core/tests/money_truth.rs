@@ -934,7 +934,7 @@ fn forged_callbacks_reusing_a_real_id_are_refused() {
         .stk_push(10, "0712345678", "UMS-REAL")
         .unwrap();
     // The webhook of the final result (the emulator also announces the prompt).
-    let hook = String::from_utf8(callbacks.wait("/umspay", "payment.completed")).unwrap();
+    let hook = String::from_utf8(callbacks.wait("/umspay", "TransactionReceipt")).unwrap();
     assert!(hook.contains(&push.transaction_request_id), "{hook}");
     let event = tuma::umspay::parse_webhook(hook.as_bytes()).unwrap();
     assert!(client.umspay().confirm_payment(&event).unwrap().is_some());

@@ -15,7 +15,8 @@ pub struct AccountBalanceRequest {
     /// The shortcode (`PartyA`); defaults to `daraja.shortcode`.
     #[serde(default)]
     pub shortcode: Option<String>,
-    /// What `shortcode` is (default `shortcode`, "4").
+    /// What `shortcode` is: only `shortcode` ("4"), the one value the portal documents for
+    /// this API; anything else is refused before sending.
     #[serde(default)]
     pub identifier_type: IdentifierType,
     /// 2 to 100 characters; defaults to `Account balance`.
@@ -34,6 +35,12 @@ impl Daraja<'_> {
     /// (see [`super::ResultDetails::AccountBalance`]).
     pub fn account_balance(&self, request: &AccountBalanceRequest) -> Result<InitiatorResponse> {
         let config = self.config()?;
+        if request.identifier_type != IdentifierType::Shortcode {
+            return Err(crate::Error::invalid(
+                "identifier_type",
+                "must be `shortcode` (\"4\"): the only IdentifierType the portal documents for account balance",
+            ));
+        }
         let party_a =
             super::shortcode_arg("shortcode", request.shortcode.as_deref(), &config.shortcode)?;
         let remarks = validate::text(

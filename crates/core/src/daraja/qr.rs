@@ -114,7 +114,12 @@ impl Daraja<'_> {
         )?;
         let response_code = text(&v, "ResponseCode").unwrap_or_default();
         let description = text(&v, "ResponseDescription").unwrap_or_default();
-        let qr = text(&v, "QRCode").filter(|q| !q.is_empty());
+        // The portal's sample puts an `AG_…` id in ResponseCode: only a numeric code says
+        // anything, and then only all zeros is success.
+        let refused_code = !response_code.is_empty()
+            && response_code.bytes().all(|b| b.is_ascii_digit())
+            && !response_code.bytes().all(|b| b == b'0');
+        let qr = text(&v, "QRCode").filter(|q| !q.is_empty() && !refused_code);
         let Some(qr_code) = qr else {
             return Err(Error::Api(ApiError {
                 provider: Provider::Daraja,

@@ -34,6 +34,8 @@ pub struct StkCallback {
     pub result_desc: String,
     /// The named outcome of `result_code`.
     pub outcome: Outcome,
+    /// Where the payment stands, in the vocabulary shared by every provider.
+    pub status: crate::PaymentStatus,
     /// Amount paid, in KES (success only).
     pub amount: Option<f64>,
     /// The M-Pesa receipt (success only).
@@ -225,6 +227,8 @@ pub struct ResultCallback {
     pub result_desc: String,
     /// The named outcome of `result_code`.
     pub outcome: Outcome,
+    /// `completed` or `failed`, in the vocabulary shared by every provider.
+    pub status: crate::PaymentStatus,
     /// The originator's id of the request (for B2C, the one you sent).
     pub originator_conversation_id: String,
     /// M-Pesa's id of the request (`AG_...`).
@@ -371,6 +375,7 @@ pub fn parse_stk_callback(body: &[u8]) -> Result<StkCallback> {
         checkout_request_id: need_text(cb, "CheckoutRequestID")?,
         result_desc: opt_text(cb, "ResultDesc").unwrap_or_default(),
         outcome,
+        status: crate::PaymentStatus::of_stk_code(&result_code),
         result_code,
         amount,
         mpesa_receipt_number: receipt,
@@ -425,6 +430,7 @@ pub fn parse_result(body: &[u8]) -> Result<ResultCallback> {
     Ok(ResultCallback {
         result_type: opt_text(r, "ResultType").unwrap_or_else(|| "0".into()),
         outcome: result_outcome(&result_code),
+        status: crate::PaymentStatus::of_result_code(&result_code),
         result_code,
         result_desc: opt_text(r, "ResultDesc").unwrap_or_default(),
         originator_conversation_id: originator,

@@ -121,6 +121,8 @@ pub struct StkQueryResponse {
     pub result_desc: String,
     /// The named outcome of `result_code` (`other` while pending).
     pub outcome: Outcome,
+    /// Where the payment stands, in the vocabulary shared by every provider.
+    pub status: crate::PaymentStatus,
     /// `ResponseCode` of the query itself.
     pub response_code: String,
     /// `ResponseDescription` of the query itself.
@@ -281,6 +283,7 @@ impl Daraja<'_> {
                     result_code: String::new(),
                     result_desc: e.message,
                     outcome: Outcome::Other,
+                    status: crate::PaymentStatus::Pending,
                     response_code: String::new(),
                     response_description: String::new(),
                 });
@@ -294,6 +297,7 @@ impl Daraja<'_> {
             checkout_request_id: text(&v, "CheckoutRequestID").unwrap_or_else(|| id.to_string()),
             pending: false,
             outcome: stk_outcome(&result_code),
+            status: crate::PaymentStatus::of_stk_code(&result_code),
             result_code,
             result_desc: text(&v, "ResultDesc").unwrap_or_default(),
             response_code: text(&v, "ResponseCode").unwrap_or_default(),

@@ -25,13 +25,40 @@ pub const AIRTIME_MIN: u64 = 5;
 pub const AIRTIME_MAX: u64 = 10_000;
 /// Longest sender id: GSM's limit for alphanumeric senders.
 pub const SENDER_ID_MAX: usize = 11;
-/// Longest message accepted: six concatenated GSM segments (6 × 153).
+/// Longest message accepted in the GSM 7-bit alphabet: six concatenated segments (6 × 153
+/// septets; the extension characters such as `€` and `{` take two). Statum publishes no limit: six segments is tuma's
+/// bound on what one call may cost.
 pub const MESSAGE_MAX: usize = 918;
+/// Longest message accepted when it needs Unicode (UCS-2): six segments of 67 characters.
+pub const MESSAGE_MAX_UNICODE: usize = 402;
+
+/// The GSM 03.38 basic character set (one septet each).
+const GSM_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+/// The GSM 03.38 extension table (two septets each).
+const GSM_EXTENDED: &str = "^{}\\[~]|€\u{c}";
+
+/// The length of `message` in its SMS encoding and the limit for that encoding: septets
+/// against [`MESSAGE_MAX`] when every character is in the GSM alphabet, else UTF-16 units
+/// against [`MESSAGE_MAX_UNICODE`].
+pub fn message_length(message: &str) -> (usize, usize) {
+    let mut septets = 0;
+    for c in message.chars() {
+        if GSM_BASIC.contains(c) {
+            septets += 1;
+        } else if GSM_EXTENDED.contains(c) {
+            septets += 2;
+        } else {
+            return (message.encode_utf16().count(), MESSAGE_MAX_UNICODE);
+        }
+    }
+    (septets, MESSAGE_MAX)
+}
 
 /// Statum's synchronous answer to SMS and airtime requests.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatumResponse {
-    /// 200 on success.
+    /// 200 on success (Statum sends a number; a numeric string is read too).
+    #[serde(deserialize_with = "crate::json::de_u16")]
     pub status_code: u16,
     /// Human-readable description.
     pub description: String,
@@ -42,7 +69,8 @@ pub struct StatumResponse {
 /// The answer to `account-details`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountDetails {
-    /// 200 on success.
+    /// 200 on success (Statum sends a number; a numeric string is read too).
+    #[serde(deserialize_with = "crate::json::de_u16")]
     pub status_code: u16,
     /// Human-readable description.
     pub description: String,
@@ -110,6 +138,17 @@ impl Statum<'_> {
         let sender_id = validate::text("sender_id", sender_id, 1, SENDER_ID_MAX)?;
         let phone = phone::parse_for("phone", phone)?;
         let message = validate::text("message", message, 1, MESSAGE_MAX)?;
+        let (length, limit) = message_length(message);
+        if length > limit {
+            return Err(Error::invalid(
+                "message",
+                if limit == MESSAGE_MAX {
+                    format!("is {length} GSM characters; at most {MESSAGE_MAX} (six SMS segments)")
+                } else {
+                    format!("needs Unicode and is {length} characters; at most {MESSAGE_MAX_UNICODE} in that encoding (six SMS segments)")
+                },
+            ));
+        }
         let config = self.config()?;
         let body = SmsBody {
             sender_id,
@@ -308,25 +347,9 @@ pub(crate) fn interpret(
         )),
         _ => {
             let mut message = description;
-            if let Some(errors) = value.get("validation_errors").and_then(Value::as_object) {
-                let details: Vec<String> = errors
-                    .iter()
-                    .map(|(field, msgs)| {
-                        let text = match msgs {
-                            Value::Array(items) => items
-                                .iter()
-                                .map(|m| m.as_str().map_or_else(|| m.to_string(), str::to_string))
-                                .collect::<Vec<_>>()
-                                .join(" "),
-                            Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        };
-                        format!("{field}: {text}")
-                    })
-                    .collect();
-                if !details.is_empty() {
-                    message = format!("{message} ({})", details.join("; "));
-                }
+            let details = field_errors(&value);
+            if !details.is_empty() {
+                message = format!("{message} ({})", details.join("; "));
             }
             Err(Error::Api(ApiError {
                 provider: Provider::Statum,
@@ -341,9 +364,60 @@ pub(crate) fn interpret(
     }
 }
 
+/// The field errors of a 422: the lists under `validation_errors`, or, when that is absent,
+/// lists of messages at the root beside `status_code` (both shapes are seen). A member that
+/// is not a message or a list of messages is not a field.
+fn field_errors(value: &Value) -> Vec<String> {
+    const ENVELOPE: &[&str] = &[
+        "status_code",
+        "description",
+        "request_id",
+        "error",
+        "message",
+    ];
+    let (members, nested) = match value.get("validation_errors").and_then(Value::as_object) {
+        Some(errors) => (errors, true),
+        None => match value.as_object() {
+            Some(root) => (root, false),
+            None => return Vec::new(),
+        },
+    };
+    members
+        .iter()
+        .filter(|(field, _)| nested || !ENVELOPE.contains(&field.as_str()))
+        .filter_map(|(field, messages)| {
+            let text = match messages {
+                Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_string) => {
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }
+                Value::String(s) if nested => s.clone(),
+                _ => return None,
+            };
+            Some(format!("{field}: {text}"))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn message_length_follows_the_encoding() {
+        assert_eq!(
+            message_length("Habari, your order shipped"),
+            (26, MESSAGE_MAX)
+        );
+        assert_eq!(message_length("Price: 10€ {promo}"), (21, MESSAGE_MAX));
+        assert_eq!(message_length("Asante 🙏"), (9, MESSAGE_MAX_UNICODE));
+        assert_eq!(message_length(&"a".repeat(918)).0, 918);
+        let unicode = "ß".repeat(300) + "😀";
+        assert_eq!(message_length(&unicode), (302, MESSAGE_MAX_UNICODE));
+    }
 
     #[test]
     fn maps_status_codes_to_errors() {
@@ -360,6 +434,37 @@ mod tests {
         assert_eq!(e.code(), Some("422"));
         assert_eq!(e.request_id(), Some("r1"));
         assert!(e.to_string().contains("phone_number: too short"));
+        // Field lists at the root, and a stray non-list member that is not a field.
+        let e = interpret(
+            422,
+            r#"{"status_code":422,"description":"Validation failed.","phone_number":["must be 10 to 12 digits"],"request_id":"r2"}"#,
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("phone_number: must be 10 to 12 digits"),
+            "{e}"
+        );
+        let e = interpret(
+            422,
+            r#"{"status_code":422,"description":"Validation failed.","validation_errors":{"sender_id":["Unauthorized"],"count":2}}"#,
+            None,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("sender_id: Unauthorized"), "{e}");
+        assert!(!e.to_string().contains("count"), "{e}");
+        // A status code sent as a string still reads as success.
+        let ok: StatumResponse = decode(
+            &interpret(
+                200,
+                r#"{"status_code":"200","description":"ok","request_id":"x"}"#,
+                None,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(ok.status_code, 200);
         let e = interpret(
             200,
             r#"{"status_code":402,"description":"Insufficient funds."}"#,

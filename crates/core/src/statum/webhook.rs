@@ -24,15 +24,16 @@ impl StatumResult {
     }
 }
 
-/// The airtime result: the generic result plus the charge and the new wallet balance.
+/// The airtime result: the generic result plus, on success, the charge and the new wallet
+/// balance (a failure may come without them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AirtimeResult {
     /// The id returned by the airtime request.
     pub request_id: String,
     /// What was taken from the wallet (amount minus discount), in KES.
-    pub charge: f64,
+    pub charge: Option<f64>,
     /// Wallet balance after the charge, in KES.
-    pub account_balance: f64,
+    pub account_balance: Option<f64>,
     /// `"200"` on success.
     pub result_code: String,
     /// Human-readable outcome.
@@ -73,14 +74,13 @@ fn text_field(map: &serde_json::Map<String, Value>, name: &str) -> Result<String
     }
 }
 
-fn number_field(map: &serde_json::Map<String, Value>, name: &str) -> Result<f64> {
+/// An optional number: absent (or null) is `None`, anything but a number an error.
+fn number_field(map: &serde_json::Map<String, Value>, name: &str) -> Result<Option<f64>> {
     match map.get(name) {
+        None | Some(Value::Null) => Ok(None),
         Some(v) => as_f64(v)
+            .map(Some)
             .ok_or_else(|| Error::callback(Provider::Statum, format!("`{name}` is not a number"))),
-        None => Err(Error::callback(
-            Provider::Statum,
-            format!("`{name}` is missing"),
-        )),
     }
 }
 
@@ -119,9 +119,15 @@ mod tests {
     fn parses_the_seed_example() {
         let body = br#"{"request_id":"35235f08c981474abd388755ed43a427","charge":48.5,"account_balance":5000,"result_code":"200","result_desc":"You have topped up 254721553678 with Ksh. 50."}"#;
         let r = parse_airtime_result(body).unwrap();
-        assert_eq!(r.charge, 48.5);
-        assert_eq!(r.account_balance, 5000.0);
+        assert_eq!(r.charge, Some(48.5));
+        assert_eq!(r.account_balance, Some(5000.0));
         assert!(r.is_success());
+        let failed = parse_airtime_result(
+            br#"{"request_id":"r2","result_code":"400","result_desc":"Top up failed"}"#,
+        )
+        .unwrap();
+        assert_eq!((failed.charge, failed.account_balance), (None, None));
+        assert!(!failed.is_success());
     }
 
     #[test]

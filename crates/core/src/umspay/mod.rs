@@ -61,9 +61,9 @@ use crate::{phone, validate};
 pub const MIN_AMOUNT: u64 = 10;
 /// Largest STK push, in KES: M-Pesa's per-transaction ceiling (UMS Pay publishes none).
 pub const MAX_AMOUNT: u64 = 250_000;
-/// Longest `reference` accepted (UMS Pay publishes no limit; 100 characters is plenty for an
-/// order or invoice number and keeps the M-Pesa prompt readable).
-pub const REFERENCE_MAX: usize = 100;
+/// Longest `reference` accepted: UMS Pay passes it to Daraja as the STK `AccountReference`,
+/// which holds at most 12 characters (specs: statum_umspay.md §2.3, daraja.md STK table).
+pub const REFERENCE_MAX: usize = 12;
 /// Longest `transaction_request_id` accepted (UMS Pay's are 25 characters).
 pub const TRANSACTION_ID_MAX: usize = 100;
 
@@ -166,10 +166,11 @@ impl UmsPayState {
         );
         let fleet = store.is_fleet_wide().then(|| FleetLimits {
             store: store.clone(),
-            // Public material only: no secret in a key name.
+            // UMS Pay limits per API key (seed 004): the key name holds a one-way hash of
+            // it, never the key itself.
             key: format!(
                 "umspay:{}",
-                crate::store::fingerprint(&["umspay", &c.base_url, &c.email, &c.account_id])
+                crate::store::fingerprint(&["umspay", &c.base_url, c.api_key.expose()])
             ),
             rate: c.rate_per_second,
             quota: c.daily_quota,
@@ -268,7 +269,7 @@ impl UmsPay<'_> {
     /// Sends an M-Pesa prompt for `amount` KES to `phone` (any accepted Kenyan form; sent as
     /// `2547…`/`2541…`) with your `reference`; returns UMS Pay's `transaction_request_id`.
     ///
-    /// Checked before sending: amount 10 to 250 000, the phone, the reference (1 to 100
+    /// Checked before sending: amount 10 to 250 000, the phone, the reference (1 to 12
     /// characters, no control characters). Never resent once it may have reached UMS Pay,
     /// not even after a 429: on [`Error::outcome_unknown`], look the payment up (by waiting
     /// for the webhook) before asking again.

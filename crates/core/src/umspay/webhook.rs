@@ -45,6 +45,9 @@ pub struct WebhookEvent {
     pub transaction_request_id: String,
     /// `ResponseCode`: 0 paid, else the M-Pesa result code (1, 1032, 1037, 2001…).
     pub response_code: Option<i64>,
+    /// Where the payment stands, in the vocabulary shared by every provider (`pending`
+    /// without a `ResponseCode`).
+    pub status: crate::PaymentStatus,
     /// `ResponseDescription`.
     pub response_description: Option<String>,
     /// `MerchantRequestID` (Daraja's id).
@@ -154,6 +157,12 @@ pub fn parse_webhook(body: &[u8]) -> Result<WebhookEvent> {
     Ok(WebhookEvent {
         event,
         transaction_request_id,
+        status: match (event, response_code) {
+            (_, Some(code)) => crate::PaymentStatus::of_stk_code(&code.to_string()),
+            (WebhookEventKind::Completed, None) => crate::PaymentStatus::Completed,
+            (WebhookEventKind::Failed, None) => crate::PaymentStatus::Failed,
+            (WebhookEventKind::Initiated, None) => crate::PaymentStatus::Pending,
+        },
         response_code,
         response_description: opt_text(&map, "ResponseDescription")?,
         merchant_request_id: opt_text(&map, "MerchantRequestID")?,

@@ -154,8 +154,13 @@ impl Callbacks {
 
     /// The first callback (new or already seen) on `path` whose body contains `needle`.
     pub fn wait(&self, path: &str, needle: &str) -> Vec<u8> {
+        self.wait_where(path, |body| String::from_utf8_lossy(body).contains(needle))
+    }
+
+    /// The first callback (new or already seen) on `path` whose body passes `wanted`.
+    pub fn wait_where(&self, path: &str, wanted: impl Fn(&[u8]) -> bool) -> Vec<u8> {
         let deadline = Instant::now() + Duration::from_secs(10);
-        let matches = |p: &str, b: &[u8]| p == path && String::from_utf8_lossy(b).contains(needle);
+        let matches = |p: &str, b: &[u8]| p == path && wanted(b);
         loop {
             {
                 let seen = self.seen.lock().unwrap();
@@ -165,7 +170,7 @@ impl Callbacks {
             }
             let left = deadline
                 .checked_duration_since(Instant::now())
-                .unwrap_or_else(|| panic!("no callback on {path} containing {needle:?}"));
+                .unwrap_or_else(|| panic!("no callback on {path} as wanted"));
             if let Ok(item) = self.rx.recv_timeout(left) {
                 self.seen.lock().unwrap().push(item);
             }
