@@ -30,6 +30,7 @@ pub mod fuzzing;
 mod http;
 mod journal;
 mod json;
+pub mod logging;
 pub mod ops;
 mod payment_status;
 pub mod phone;

@@ -67,3 +67,38 @@ pub(crate) fn callback_url(field: &str, value: &str, allow_http: bool) -> Result
     }
     Ok(())
 }
+
+/// A URL's scheme and host (and port), its path, query and credentials replaced: what may
+/// be shown of a callback URL, whose path usually holds a secret token.
+pub(crate) fn url_origin(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let hidden = if rest.len() > authority.len() || authority.contains('@') {
+        "/<redacted>"
+    } else {
+        ""
+    };
+    if scheme.is_empty() {
+        format!("{host}{hidden}")
+    } else {
+        format!("{scheme}://{host}{hidden}")
+    }
+}
+
+#[cfg(test)]
+mod origin_tests {
+    #[test]
+    fn url_origin_hides_paths_and_credentials() {
+        use super::url_origin;
+        assert_eq!(
+            url_origin("https://shop.example/mpesa/stk/9f0c1d7e"),
+            "https://shop.example/<redacted>"
+        );
+        assert_eq!(
+            url_origin("https://user:pw@shop.example:8443"),
+            "https://shop.example:8443/<redacted>"
+        );
+        assert_eq!(url_origin("https://shop.example"), "https://shop.example");
+    }
+}

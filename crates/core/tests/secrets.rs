@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -13,6 +14,24 @@ use tuma::{Client, Config, HttpConfig};
 use tuma_sandbox::{Fault, FaultRule, Sandbox, SandboxConfig};
 
 static LOG: Mutex<Vec<String>> = Mutex::new(Vec::new());
+/// Raw byte dumps that reached the logger (and were dropped by `tuma::logging::Redacting`).
+static DUMPS: AtomicUsize = AtomicUsize::new(0);
+
+/// The application's logger, as the docs recommend it: wrapped in `Redacting`.
+struct Application(tuma::logging::Redacting<Capture>);
+
+impl log::Log for Application {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        if tuma::logging::is_byte_dump(record.metadata()) {
+            DUMPS.fetch_add(1, Ordering::Relaxed);
+        }
+        self.0.log(record);
+    }
+    fn flush(&self) {}
+}
 
 struct Capture;
 
@@ -31,12 +50,12 @@ impl log::Log for Capture {
     fn flush(&self) {}
 }
 
-const STATUM_SECRET: &str = "SECRET-statum-4f1c9a";
-const DARAJA_SECRET: &str = "SECRET-daraja-7b2e51";
-const PASSKEY: &str = "SECRET-passkey-90d3aa";
-const INITIATOR_PASSWORD: &str = "SECRET-initiator-6c!";
-const UMSPAY_KEY: &str = "SECRET-umspay-e85f02";
-const REDIS_PASSWORD: &str = "SECRET-redis-31aa7";
+const STATUM_SECRET: &str = "Zq8vK2mX7pL4wR9tN3bY";
+const DARAJA_SECRET: &str = "Hj5cQ1sV8dF6gT0kW2nE";
+const PASSKEY: &str = "uB7yM4xC9rA2zS6pJ3qL";
+const INITIATOR_PASSWORD: &str = "Gk1!Pf8Wn5Ht2Xv7Rd4M";
+const UMSPAY_KEY: &str = "eY6tU3iO9pQ1aZ8sD5fK";
+const REDIS_PASSWORD: &str = "Lm2Nb7Vc4Xz9Qw1Er6Ty";
 
 fn secrets() -> common::Secrets {
     common::Secrets {
@@ -48,29 +67,59 @@ fn secrets() -> common::Secrets {
     }
 }
 
-/// Every form in which a secret could leak: as is, and inside a Basic credential.
+/// A secret token in the callback URLs (the README's callback recipe).
+const URL_TOKEN: &str = "Po3Iu8Yt5Re2Wq7As9Df";
+
+/// Every 8-character window of every form in which a secret could leak: as is, in base64
+/// at each of the three byte alignments (so inside a Basic credential too), and in hex.
 fn forbidden(tokens: &[String]) -> Vec<String> {
-    let b64 = |s: String| base64::engine::general_purpose::STANDARD.encode(s);
-    let mut all: Vec<String> = [
+    let mut secrets: Vec<String> = [
         STATUM_SECRET,
         DARAJA_SECRET,
         PASSKEY,
         INITIATOR_PASSWORD,
         UMSPAY_KEY,
         REDIS_PASSWORD,
+        URL_TOKEN,
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
-    all.push(b64(format!("sandbox-statum-key:{STATUM_SECRET}")));
-    all.push(b64(format!("sandbox-daraja-key:{DARAJA_SECRET}")));
-    all.extend(tokens.iter().cloned());
-    all
+    secrets.extend(tokens.iter().cloned());
+    let mut forms = Vec::new();
+    for secret in &secrets {
+        forms.push(secret.clone());
+        forms.push(secret.bytes().map(|b| format!("{b:02x}")).collect());
+        for pad in 0..3usize {
+            let mut bytes = vec![0u8; pad];
+            bytes.extend_from_slice(secret.as_bytes());
+            let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            // Drop the groups that hold filler or depend on what follows the secret.
+            let start = if pad == 0 { 0 } else { 4 };
+            let end = encoded.len().saturating_sub(4);
+            if end > start {
+                forms.push(encoded[start..end].to_string());
+            }
+        }
+    }
+    let mut windows: Vec<String> = forms
+        .iter()
+        .flat_map(|f| {
+            let chars: Vec<char> = f.chars().collect();
+            chars
+                .windows(8)
+                .map(|w| w.iter().collect::<String>())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    windows.sort();
+    windows.dedup();
+    windows
 }
 
 #[test]
 fn no_secret_in_errors_debug_output_error_json_or_logs() {
-    log::set_logger(&Capture).unwrap();
+    log::set_boxed_logger(Box::new(Application(tuma::logging::Redacting(Capture)))).unwrap();
     log::set_max_level(log::LevelFilter::Trace);
 
     let mut config = SandboxConfig::default();
@@ -88,8 +137,12 @@ fn no_secret_in_errors_debug_output_error_json_or_logs() {
         retry_max_backoff_ms: 20,
         ..HttpConfig::default()
     };
-    let mut good_config =
-        common::full_config(&sandbox, &secrets(), http.clone(), "http://127.0.0.1:9");
+    let mut good_config = common::full_config(
+        &sandbox,
+        &secrets(),
+        http.clone(),
+        &format!("http://127.0.0.1:9/cb/{URL_TOKEN}"),
+    );
     let mut store =
         tuma::store::StoreConfig::new(format!("redis://:{REDIS_PASSWORD}@127.0.0.1:9/"));
     store.timeout_ms = 100;
@@ -301,10 +354,19 @@ fn no_secret_in_errors_debug_output_error_json_or_logs() {
     assert!(!tokens.is_empty());
     let logs = LOG.lock().unwrap().clone();
     assert!(!logs.is_empty(), "the logger captured tuma's log lines");
+    assert!(
+        DUMPS.load(Ordering::Relaxed) > 100,
+        "TRACE was on for every crate: the byte dumps reached the logger"
+    );
     assert!(seen.len() > 100, "errors were produced: {}", seen.len());
-    for secret in forbidden(&tokens) {
-        for text in seen.iter().chain(logs.iter()) {
-            assert!(!text.contains(&secret), "a secret leaked: {text}");
+    let windows = forbidden(&tokens);
+    assert!(windows.len() > 500, "{}", windows.len());
+    for text in seen.iter().chain(logs.iter()) {
+        for window in &windows {
+            assert!(
+                !text.contains(window.as_str()),
+                "a secret leaked ({window:?}): {text}"
+            );
         }
     }
 }

@@ -51,7 +51,9 @@ impl Environment {
 /// "passkey", "till_number", "initiator_name", "initiator_password", "security_credential",
 /// "certificate_pem", "callback_url", "result_url", "timeout_url"}`; only `consumer_key`,
 /// `consumer_secret` and `shortcode` are required.
-#[derive(Debug, Clone, Deserialize)]
+/// `Debug` shows no secret: the credentials are [`Secret`]s and the callback URLs (which
+/// hold a secret token when you follow the callback recipe) show their scheme and host only.
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DarajaConfig {
     /// Consumer key of the Daraja app.
@@ -95,6 +97,31 @@ pub struct DarajaConfig {
     /// Default `QueueTimeOutURL` of initiator requests.
     #[serde(default)]
     pub timeout_url: Option<String>,
+}
+
+impl std::fmt::Debug for DarajaConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let url = |u: &Option<String>| u.as_deref().map(crate::validate::url_origin);
+        f.debug_struct("DarajaConfig")
+            .field("consumer_key", &self.consumer_key)
+            .field("consumer_secret", &self.consumer_secret)
+            .field("environment", &self.environment)
+            .field("base_url", &self.base_url)
+            .field("shortcode", &self.shortcode)
+            .field("passkey", &self.passkey)
+            .field("till_number", &self.till_number)
+            .field("initiator_name", &self.initiator_name)
+            .field("initiator_password", &self.initiator_password)
+            .field("security_credential", &self.security_credential)
+            .field(
+                "certificate_pem",
+                &self.certificate_pem.as_ref().map(|_| "<pem>"),
+            )
+            .field("callback_url", &url(&self.callback_url))
+            .field("result_url", &url(&self.result_url))
+            .field("timeout_url", &url(&self.timeout_url))
+            .finish()
+    }
 }
 
 impl DarajaConfig {
