@@ -81,7 +81,7 @@ pub(crate) fn cancelled_before(req: &HttpRequest<'_>) -> bool {
                     Err(state) => state == CANCELLED,
                 }
             }
-            Safety::Safe => gate.state.load(Ordering::Acquire) == CANCELLED,
+            Safety::Safe | Safety::Query => gate.state.load(Ordering::Acquire) == CANCELLED,
         }
     })
 }

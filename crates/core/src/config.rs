@@ -247,7 +247,10 @@ pub(crate) fn check_base_url(field: &str, url: &str, allow_insecure_http: bool) 
     let Some(rest) = url.strip_prefix("http://") else {
         return Err(Error::config(field, "must be an https:// URL"));
     };
-    let host = rest.split(['/', '?']).next().unwrap_or("");
+    // The host is what follows any `user:password@` in the authority: in
+    // `http://127.0.0.1:1@evil.example/` it is evil.example.
+    let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
     let host = match host.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or(""),
         None => host.rsplit_once(':').map_or(host, |(h, _)| h),
@@ -305,6 +308,10 @@ mod tests {
         assert!(check_base_url("u", "http://example.com/x", true).is_ok());
         assert!(check_base_url("u", "ftp://example.com", true).is_err());
         assert!(check_base_url("u", "https://", false).is_err());
+        // Userinfo that looks like a loopback host:port does not make the host loopback.
+        assert!(check_base_url("u", "http://127.0.0.1:1@example.com/", false).is_err());
+        assert!(check_base_url("u", "http://localhost@example.com/", false).is_err());
+        assert!(check_base_url("u", "http://user:pw@127.0.0.1:9/", false).is_ok());
     }
 
     #[test]

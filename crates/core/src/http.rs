@@ -20,6 +20,9 @@ pub(crate) enum Safety {
     Safe,
     /// Moves money or sends something: resent only when it certainly never left.
     OnceOnly,
+    /// Reading, but retried by its caller (UMS Pay status queries go through the rate
+    /// limiter once per attempt): the transport resends it only when it never left.
+    Query,
 }
 
 /// One outgoing request.

@@ -82,6 +82,18 @@ impl<'a> Journal<'a> {
         )
     }
 
+    /// Whether a push missing from the journal means a forged callback (see
+    /// `StoreConfig::journal_required`).
+    pub(crate) fn required(&self) -> bool {
+        self.client
+            .inner
+            .config
+            .store
+            .as_ref()
+            .and_then(|s| s.journal_required)
+            .unwrap_or_else(|| self.store().is_fleet_wide())
+    }
+
     fn id_key(provider: Provider, id: &str) -> String {
         format!("{provider}:id:{id}")
     }
@@ -165,17 +177,25 @@ impl<'a> Journal<'a> {
     }
 }
 
-/// Checks a callback's claims against the journal: `Err(InvalidCallback)` when tuma never
-/// issued the id, or the amount, phone or shortcode differ from what was pushed.
+/// Checks a callback's claims against the journal: `Err(InvalidCallback)` when the amount,
+/// phone or shortcode differ from what was pushed, or when tuma never issued the id and the
+/// journal is `required`; `Ok(None)` when the id is unknown to a journal that is not.
 pub(crate) fn check(
     provider: Provider,
     entry: Option<JournalEntry>,
+    required: bool,
     id: &str,
     shortcode: &str,
     amount: Option<f64>,
     phone: Option<&str>,
-) -> Result<JournalEntry> {
+) -> Result<Option<JournalEntry>> {
     let Some(entry) = entry else {
+        if !required {
+            log::debug!(
+                "tuma: `{id}` is not in this process's payment journal; verifying by query alone"
+            );
+            return Ok(None);
+        }
         return Err(Error::callback(
             provider,
             format!("`{id}` is not a payment this application pushed (not in the payment journal)"),
@@ -196,7 +216,7 @@ pub(crate) fn check(
     if phone.is_some_and(|p| p != entry.phone) {
         return mismatch("phone");
     }
-    Ok(entry)
+    Ok(Some(entry))
 }
 
 /// What a failed STK push leaves in the journal: an unknown outcome is recorded by phone

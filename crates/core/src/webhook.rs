@@ -78,11 +78,12 @@ impl Deduplicator {
 /// them (`https://shop.example/mpesa/callback/<token>`) and check it on arrival.
 pub fn verify_url_token(expected: &str, received: &str) -> bool {
     let (a, b) = (expected.as_bytes(), received.as_bytes());
-    let mut diff = (a.len() ^ b.len()) as u8 | u8::from(a.is_empty());
+    // Every difference is kept whole: a length difference of 256 must not fold to zero.
+    let mut diff = (a.len() ^ b.len()) | usize::from(a.is_empty());
     for i in 0..a.len().max(b.len()) {
         let x = a.get(i).copied().unwrap_or(0);
         let y = b.get(i).copied().unwrap_or(0);
-        diff |= x ^ y;
+        diff |= usize::from(x ^ y);
     }
     diff == 0
 }
@@ -167,5 +168,9 @@ mod tests {
         assert!(!verify_url_token("s3cret-token", "s3cret-tokem"));
         assert!(!verify_url_token("s3cret-token", "s3cret"));
         assert!(!verify_url_token("", ""));
+        // Lengths 256 apart, the shorter a prefix of the longer.
+        let long = "t".repeat(300);
+        assert!(!verify_url_token(&long[..44], &long));
+        assert!(!verify_url_token(&long, &long[..44]));
     }
 }

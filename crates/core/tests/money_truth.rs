@@ -886,7 +886,10 @@ fn a_store_write_that_applies_but_answers_late_is_never_a_duplicate() {
 fn forged_callbacks_reusing_a_real_id_are_refused() {
     let sandbox = sandbox();
     let callbacks = Callbacks::start();
-    let client = client_with(&sandbox, http(2_000), &callbacks.url, None);
+    // One process that pushes every payment itself: the journal may be trusted to know them.
+    let mut store = StoreConfig::new("memory");
+    store.journal_required = Some(true);
+    let client = client_with(&sandbox, http(2_000), &callbacks.url, Some(store));
     let d = client.daraja();
     // The attacker's own genuine 1 KES payment...
     let paid = d
@@ -1014,4 +1017,39 @@ fn the_journal_is_fleet_wide_with_redis() {
         .unwrap()
         .unwrap();
     assert_eq!((entry.amount, entry.reference.as_str()), (23, "FLEET-23"));
+}
+
+#[test]
+fn a_callback_pushed_by_another_process_is_verified_by_query_with_a_memory_store() {
+    let redis = RedisServer::start().expect("redis-server is installed (make installs it)");
+    let sandbox = sandbox();
+    let callbacks = Callbacks::start();
+    // The push is journaled in Redis, where this process's memory store cannot see it:
+    // as if another PHP-FPM worker without a shared store had sent it.
+    let mut elsewhere = StoreConfig::new(redis.url());
+    elsewhere.key_prefix = format!("other{}:", std::process::id());
+    let other_worker = client_with(&sandbox, http(2_000), &callbacks.url, Some(elsewhere));
+    let paid = other_worker
+        .daraja()
+        .stk_push(&StkPushRequest::new(sd::STK_PHONE_SUCCESS, 31, "OTHER-31"))
+        .unwrap();
+    let body = callbacks.wait("/stk", &paid.checkout_request_id);
+    let this_worker = client_with(&sandbox, http(2_000), &callbacks.url, None);
+    assert!(
+        this_worker
+            .daraja()
+            .confirm_stk_payment(None, Some(&body))
+            .unwrap()
+            .is_some(),
+        "a real payment is not refused for want of a shared journal"
+    );
+    // Required by configuration, the same callback is refused.
+    let mut strict = StoreConfig::new("memory");
+    strict.journal_required = Some(true);
+    let strict_worker = client_with(&sandbox, http(2_000), &callbacks.url, Some(strict));
+    let e = strict_worker
+        .daraja()
+        .confirm_stk_payment(None, Some(&body))
+        .unwrap_err();
+    assert_eq!(e.kind(), "invalid_callback");
 }

@@ -27,7 +27,13 @@ pub(crate) struct Token {
 struct Cached {
     token: Token,
     refresh_at: Instant,
+    /// When the provider stops accepting it: a refresh that fails before then keeps it.
+    expires_at: Instant,
 }
+
+/// After a failed early refresh, how long the still-valid token is used before the next
+/// attempt (so an outage does not turn every call into a token fetch).
+const REFRESH_RETRY: Duration = Duration::from_secs(5);
 
 #[derive(Default)]
 struct Slot {
@@ -215,16 +221,31 @@ impl TokenCache {
                         value,
                         generation: slot.generation,
                     };
+                    let now = Instant::now();
                     slot.cached = Some(Cached {
                         token: token.clone(),
-                        refresh_at: Instant::now() + refresh_after(lifetime),
+                        refresh_at: now + refresh_after(lifetime),
+                        expires_at: now + lifetime,
                     });
                     slot.failure = None;
                     Ok(token)
                 }
                 Err(e) => {
-                    slot.failure = Some((flight, e.clone()));
-                    Err(e)
+                    let now = Instant::now();
+                    let slot = &mut *slot;
+                    match slot.cached.as_mut().filter(|c| now < c.expires_at) {
+                        // An early refresh failed: the token is still good, keep using it.
+                        Some(c) => {
+                            log::warn!("tuma: Daraja token refresh failed, using the current token until it expires: {e}");
+                            c.refresh_at = (now + REFRESH_RETRY).min(c.expires_at);
+                            slot.failure = None;
+                            Ok(c.token.clone())
+                        }
+                        None => {
+                            slot.failure = Some((flight, e.clone()));
+                            Err(e)
+                        }
+                    }
                 }
             };
             self.done.notify_all();
@@ -441,6 +462,41 @@ mod tests {
 
     fn config() -> DarajaConfig {
         DarajaConfig::new("key", "top-secret", Environment::Sandbox, "174379")
+    }
+
+    #[test]
+    fn a_failed_early_refresh_keeps_the_valid_token() {
+        let cache = TokenCache::default();
+        let far = Instant::now() + Duration::from_secs(60);
+        // A 10 s token is refreshed after 9 s; make it due for refresh at once.
+        let first = cache
+            .token(far, || Ok((Secret::new("tok-1"), Duration::from_secs(10))))
+            .unwrap();
+        cache.lock().cached.as_mut().unwrap().refresh_at = Instant::now();
+        let kept = cache
+            .token(far, || {
+                Err(Error::timeout(Provider::Daraja, crate::Fate::NotSent))
+            })
+            .unwrap();
+        assert_eq!(kept.value.expose(), first.value.expose());
+        // The next calls use it without another fetch until the retry pause is over.
+        let again = cache
+            .token(far, || panic!("no fetch during the retry pause"))
+            .unwrap();
+        assert_eq!(again.value.expose(), "tok-1");
+        // Once it has expired, a failed refresh is an error.
+        {
+            let mut slot = cache.lock();
+            let c = slot.cached.as_mut().unwrap();
+            c.refresh_at = Instant::now();
+            c.expires_at = Instant::now();
+        }
+        assert!(cache
+            .token(far, || Err(Error::timeout(
+                Provider::Daraja,
+                crate::Fate::NotSent
+            )))
+            .is_err());
     }
 
     #[test]

@@ -43,13 +43,17 @@ impl Daraja<'_> {
                 (Some(p), Some(a)) if a >= 0.0 && a.fract() == 0.0 => Some((p, a as u64)),
                 _ => None,
             };
-            let entry = crate::journal::Journal::of(self.client).find(
+            let journal = crate::journal::Journal::of(self.client);
+            let entry = journal.find(Provider::Daraja, &id, shortcode, claims)?;
+            crate::journal::check(
                 Provider::Daraja,
+                entry,
+                journal.required(),
                 &id,
                 shortcode,
-                claims,
+                cb.amount,
+                phone,
             )?;
-            crate::journal::check(Provider::Daraja, entry, &id, shortcode, cb.amount, phone)?;
         }
         let answer = self.stk_query(&id)?;
         let paid = !answer.pending && answer.outcome.is_success();

@@ -153,6 +153,12 @@ pub struct StoreConfig {
     /// How long the payment journal keeps a push, in seconds. Default 3 days.
     #[serde(default = "default_journal_ttl")]
     pub journal_ttl_secs: u64,
+    /// Whether a callback about a push missing from the journal is refused as forged.
+    /// Default: yes with Redis (the journal sees every worker's pushes), no with the memory
+    /// store (another process, or this one before a restart, may have pushed it: such a
+    /// callback is verified by query alone, and found entries are still compared).
+    #[serde(default)]
+    pub journal_required: Option<bool>,
 }
 
 fn default_prefix() -> String {
@@ -181,6 +187,7 @@ impl StoreConfig {
             dedup_ttl_secs: default_dedup_ttl(),
             callback_lease_ms: default_lease(),
             journal_ttl_secs: default_journal_ttl(),
+            journal_required: None,
         }
     }
 

@@ -302,7 +302,7 @@ impl UmsPay<'_> {
             |e: Error| crate::journal::failed_push(self.client, Provider::Umspay, e, recovery());
         let deadline = self.client.inner.transport.deadline();
         let (map, status, text) = self
-            .send(path, &body, "umspay.stk_push", deadline)
+            .send(path, &body, "umspay.stk_push", Safety::OnceOnly, deadline)
             .map_err(failed)?;
         let transaction_request_id = status::push_id(&map)
             .ok_or_else(|| self.decode(status, "the answer has no `transaction_request_id`", &text))
@@ -361,6 +361,8 @@ impl UmsPay<'_> {
                 "transactionstatus",
                 &body,
                 "umspay.transaction_status",
+                // Retried by this loop, each attempt through the rate limiter.
+                Safety::Query,
                 deadline,
             );
             let hint = match &result {
@@ -459,21 +461,22 @@ impl UmsPay<'_> {
                     (Some(p), Some(a)) if a >= 0.0 && a.fract() == 0.0 => Some((p, a as u64)),
                     _ => None,
                 };
-                let entry = crate::journal::Journal::of(self.client).find(
-                    Provider::Umspay,
-                    id,
-                    account,
-                    claims,
-                )?;
+                let journal = crate::journal::Journal::of(self.client);
+                let entry = journal.find(Provider::Umspay, id, account, claims)?;
                 let entry = crate::journal::check(
                     Provider::Umspay,
                     entry,
+                    journal.required(),
                     id,
                     account,
                     w.amount,
                     w.msisdn.as_deref(),
                 )?;
-                if w.reference.as_deref().is_some_and(|r| r != entry.reference) {
+                if entry
+                    .as_ref()
+                    .zip(w.reference.as_deref())
+                    .is_some_and(|(e, r)| r != e.reference)
+                {
                     return Err(Error::callback(
                         Provider::Umspay,
                         "the webhook's reference differs from the push recorded in the payment journal",
@@ -549,10 +552,10 @@ impl UmsPay<'_> {
         path: &str,
         body: &Value,
         op: &str,
+        safety: Safety,
         deadline: Instant,
     ) -> Result<(Map<String, Value>, u16, String)> {
         let config = self.config()?;
-        let safety = Safety::OnceOnly; // status retries go through the limiter, see above
         let payload = crate::json::to_body(body);
         let url = crate::json::join_url(&config.base_url, path);
         let req = HttpRequest {
