@@ -160,6 +160,99 @@ pub struct ApiError {
     pub recovery: Option<Box<Recovery>>,
 }
 
+/// The kinds of [`Error`], one per variant: what the bindings map to their exception classes
+/// and result codes (each binding tests its mapping by iterating [`ErrorKind::ALL`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// [`Error::InvalidInput`].
+    InvalidInput,
+    /// [`Error::Config`].
+    Config,
+    /// [`Error::Authentication`].
+    Authentication,
+    /// [`Error::Authorization`].
+    Authorization,
+    /// [`Error::Api`].
+    Api,
+    /// [`Error::RateLimited`].
+    RateLimited,
+    /// [`Error::Network`].
+    Network,
+    /// [`Error::Timeout`].
+    Timeout,
+    /// [`Error::Decode`].
+    Decode,
+    /// [`Error::InvalidCallback`].
+    InvalidCallback,
+    /// [`Error::Store`].
+    Store,
+}
+
+impl ErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: &'static [ErrorKind] = &[
+        ErrorKind::InvalidInput,
+        ErrorKind::Config,
+        ErrorKind::Authentication,
+        ErrorKind::Authorization,
+        ErrorKind::Api,
+        ErrorKind::RateLimited,
+        ErrorKind::Network,
+        ErrorKind::Timeout,
+        ErrorKind::Decode,
+        ErrorKind::InvalidCallback,
+        ErrorKind::Store,
+    ];
+
+    /// The stable lower-case name: `invalid_input`, `config`, `authentication`,
+    /// `authorization`, `api`, `rate_limited`, `network`, `timeout`, `decode`,
+    /// `invalid_callback`, `store`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Config => "config",
+            ErrorKind::Authentication => "authentication",
+            ErrorKind::Authorization => "authorization",
+            ErrorKind::Api => "api",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::Network => "network",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Decode => "decode",
+            ErrorKind::InvalidCallback => "invalid_callback",
+            ErrorKind::Store => "store",
+        }
+    }
+
+    /// The kind named `name` (see [`ErrorKind::as_str`]).
+    pub fn from_name(name: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.iter().copied().find(|k| k.as_str() == name)
+    }
+
+    /// One sentence on what the kind means, for bindings' docs and messages.
+    pub fn description(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "bad input, caught before any request was sent",
+            ErrorKind::Config => "the client's configuration is incomplete or wrong",
+            ErrorKind::Authentication => "the provider refused the credentials",
+            ErrorKind::Authorization => "the credentials are valid but not allowed to do this",
+            ErrorKind::Api => "the provider answered with an error",
+            ErrorKind::RateLimited => "too many requests",
+            ErrorKind::Network => "a connection-level failure",
+            ErrorKind::Timeout => "the call ran out of time",
+            ErrorKind::Decode => "the provider's answer could not be understood",
+            ErrorKind::InvalidCallback => "a callback body that is not what the provider sends",
+            ErrorKind::Store => "the shared state store failed or did not answer in time",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Everything that can go wrong in tuma. Match on the variant, or on [`Error::kind`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -187,6 +280,20 @@ pub enum Error {
         /// The provider's message.
         message: String,
         /// Refused, or not sent when the token fetch before a call failed.
+        fate: Fate,
+        /// The payment's ids, on a money call.
+        recovery: Option<Box<Recovery>>,
+    },
+    /// The provider refused access with these credentials (HTTP 403: valid, but not allowed
+    /// this operation or this resource).
+    Authorization {
+        /// The provider that refused.
+        provider: Provider,
+        /// HTTP status of the answer.
+        status: u16,
+        /// The provider's message.
+        message: String,
+        /// Refused when documented (Statum), else unknown.
         fate: Fate,
         /// The payment's ids, on a money call.
         recovery: Option<Box<Recovery>>,
@@ -312,6 +419,20 @@ impl Error {
         }
     }
 
+    pub(crate) fn authorization(
+        provider: Provider,
+        status: u16,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Authorization {
+            provider,
+            status,
+            message: message.into(),
+            fate: Fate::Refused,
+            recovery: None,
+        }
+    }
+
     pub(crate) fn rate_limited(
         provider: Provider,
         retry_after: Option<Duration>,
@@ -354,6 +475,7 @@ impl Error {
             | Error::InvalidCallback { .. } => Fate::NotSent,
             Error::Api(e) => e.fate,
             Error::Authentication { fate, .. }
+            | Error::Authorization { fate, .. }
             | Error::RateLimited { fate, .. }
             | Error::Network { fate, .. }
             | Error::Timeout { fate, .. }
@@ -365,6 +487,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(&mut e.fate),
             Error::Authentication { fate, .. }
+            | Error::Authorization { fate, .. }
             | Error::RateLimited { fate, .. }
             | Error::Network { fate, .. }
             | Error::Timeout { fate, .. }
@@ -377,6 +500,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(&mut e.recovery),
             Error::Authentication { recovery, .. }
+            | Error::Authorization { recovery, .. }
             | Error::RateLimited { recovery, .. }
             | Error::Network { recovery, .. }
             | Error::Timeout { recovery, .. }
@@ -392,6 +516,7 @@ impl Error {
         match self {
             Error::Api(e) => e.recovery.as_deref(),
             Error::Authentication { recovery, .. }
+            | Error::Authorization { recovery, .. }
             | Error::RateLimited { recovery, .. }
             | Error::Network { recovery, .. }
             | Error::Timeout { recovery, .. }
@@ -432,22 +557,27 @@ impl Error {
         }
     }
 
-    /// A stable, lower-case name of the variant: `invalid_input`, `config`,
-    /// `authentication`, `api`, `rate_limited`, `network`, `timeout`, `decode`,
-    /// `invalid_callback`, `store`. Bindings use it to pick their exception class.
-    pub fn kind(&self) -> &'static str {
+    /// The kind of this error (see [`ErrorKind::ALL`]).
+    pub fn error_kind(&self) -> ErrorKind {
         match self {
-            Error::InvalidInput { .. } => "invalid_input",
-            Error::Config { .. } => "config",
-            Error::Authentication { .. } => "authentication",
-            Error::Api(_) => "api",
-            Error::RateLimited { .. } => "rate_limited",
-            Error::Network { .. } => "network",
-            Error::Timeout { .. } => "timeout",
-            Error::Decode { .. } => "decode",
-            Error::InvalidCallback { .. } => "invalid_callback",
-            Error::Store { .. } => "store",
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::Config { .. } => ErrorKind::Config,
+            Error::Authentication { .. } => ErrorKind::Authentication,
+            Error::Authorization { .. } => ErrorKind::Authorization,
+            Error::Api(_) => ErrorKind::Api,
+            Error::RateLimited { .. } => ErrorKind::RateLimited,
+            Error::Network { .. } => ErrorKind::Network,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Decode { .. } => ErrorKind::Decode,
+            Error::InvalidCallback { .. } => ErrorKind::InvalidCallback,
+            Error::Store { .. } => ErrorKind::Store,
         }
+    }
+
+    /// The stable lower-case name of [`Error::error_kind`]: what bindings use to pick their
+    /// exception class.
+    pub fn kind(&self) -> &'static str {
+        self.error_kind().as_str()
     }
 
     /// The provider involved, if any.
@@ -455,6 +585,7 @@ impl Error {
         match self {
             Error::InvalidInput { .. } | Error::Config { .. } | Error::Store { .. } => None,
             Error::Authentication { provider, .. }
+            | Error::Authorization { provider, .. }
             | Error::RateLimited { provider, .. }
             | Error::Network { provider, .. }
             | Error::Timeout { provider, .. }
@@ -492,7 +623,9 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::Authentication { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Authentication { status, .. }
+            | Error::Authorization { status, .. }
+            | Error::Decode { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -527,6 +660,17 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "{provider} refused the credentials (HTTP {status}): {message}{}",
+                fate_note(*fate)
+            ),
+            Error::Authorization {
+                provider,
+                status,
+                message,
+                fate,
+                ..
+            } => write!(
+                f,
+                "{provider} refused access with these credentials (HTTP {status}): {message}{}",
                 fate_note(*fate)
             ),
             Error::Api(e) => {
@@ -597,4 +741,28 @@ impl std::error::Error for Error {}
 /// The first 200 characters of a body, for error messages.
 pub(crate) fn excerpt(body: &str) -> String {
     body.chars().take(200).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_a_name_that_reads_back() {
+        for kind in ErrorKind::ALL {
+            assert_eq!(ErrorKind::from_name(kind.as_str()), Some(*kind));
+            assert!(!kind.description().is_empty());
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::Value::from(kind.as_str())
+            );
+        }
+        assert_eq!(ErrorKind::from_name("nope"), None);
+        let e = Error::authorization(Provider::Statum, 403, "Forbidden");
+        assert_eq!(e.error_kind(), ErrorKind::Authorization);
+        assert_eq!(
+            (e.kind(), e.status(), e.fate()),
+            ("authorization", Some(403), Fate::Refused)
+        );
+    }
 }

@@ -45,7 +45,7 @@ pub mod webhook;
 
 pub use client::{Client, ReceivedCallback, CALLBACK_ID_MAX};
 pub use config::{Config, HttpConfig, StatumConfig};
-pub use error::{ApiError, Error, Fate, Provider, Recovery, Result};
+pub use error::{ApiError, Error, ErrorKind, Fate, Provider, Recovery, Result};
 pub use journal::JournalEntry;
 pub use payment_status::PaymentStatus;
 pub use phone::{Carrier, Phone};

@@ -348,11 +348,21 @@ pub(crate) fn interpret_error(status: u16, body: &str, retry_after: Option<Durat
             fate,
             recovery: None,
         }),
-        None if status == 401 || status == 403 => Error::authentication(
+        None if status == 401 => Error::authentication(
             Provider::Daraja,
             status,
             if message.is_empty() {
                 "access refused".into()
+            } else {
+                message
+            },
+        )
+        .with_fate(fate),
+        None if status == 403 => Error::authorization(
+            Provider::Daraja,
+            status,
+            if message.is_empty() {
+                "forbidden".into()
             } else {
                 message
             },

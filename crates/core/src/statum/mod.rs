@@ -293,12 +293,15 @@ pub(crate) fn interpret(
 ) -> Result<Value> {
     let parsed: Option<Value> = serde_json::from_str(body).ok().filter(Value::is_object);
     let Some(value) = parsed else {
-        if status == 401 || status == 403 {
+        if status == 401 {
             return Err(Error::authentication(
                 Provider::Statum,
                 status,
                 "credentials refused",
             ));
+        }
+        if status == 403 {
+            return Err(Error::authorization(Provider::Statum, status, "forbidden"));
         }
         if status == 429 {
             return Err(Error::rate_limited(
@@ -336,9 +339,9 @@ pub(crate) fn interpret(
         .map(str::to_string);
     let fate = crate::refusals::statum(status, effective);
     match effective {
-        401 | 403 => {
-            Err(Error::authentication(Provider::Statum, status, description).with_fate(fate))
-        }
+        401 => Err(Error::authentication(Provider::Statum, status, description).with_fate(fate)),
+        // Statum's SDKs: 403 is an authorization error (valid credentials, not allowed).
+        403 => Err(Error::authorization(Provider::Statum, status, description).with_fate(fate)),
         429 => Err(Error::rate_limited(
             Provider::Statum,
             retry_after,
@@ -425,6 +428,17 @@ mod tests {
         assert!(interpret(200, ok, None).is_ok());
         let e = interpret(401, r#"{"status_code":401,"description":"bad"}"#, None).unwrap_err();
         assert_eq!(e.kind(), "authentication");
+        let e = interpret(
+            403,
+            r#"{"status_code":403,"description":"Forbidden"}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!((e.kind(), e.fate()), ("authorization", Fate::Refused));
+        assert_eq!(
+            interpret(403, "", None).unwrap_err().kind(),
+            "authorization"
+        );
         let e = interpret(
             422,
             r#"{"status_code":422,"description":"Validation failed.","validation_errors":{"phone_number":["too short"]},"request_id":"r1"}"#,
