@@ -13,8 +13,14 @@ from typing import List, Optional
 import tuma
 from tuma.types import (
     AccountDetails,
+    ClaimStatus,
+    CompletedCallback,
     DynamicQr,
+    Fate,
     InitiatorResponse,
+    ReceivedCallback,
+    Recovery,
+    ReleasedCallback,
     StatumResponse,
     StkPushResponse,
     UmsPayCompletedPayment,
@@ -62,6 +68,12 @@ def use_sync(client: tuma.Client) -> None:
     anything = client.call("statum.account_details")
     print(type(anything))
 
+    receipt = client.callbacks.receive(kind="statum.result", body='{"request_id":"r1","result_code":"200"}')
+    if receipt["first_time"] and receipt["claim"] is not None:
+        client.callbacks.complete(claim=receipt["claim"])
+    seen: bool = client.callbacks.first_time(id="order-1")["first_time"]
+    print(seen)
+
 
 async def use_async(client: tuma.AsyncClient) -> None:
     sms, details = await asyncio.gather(
@@ -86,6 +98,52 @@ async def use_async(client: tuma.AsyncClient) -> None:
     await client.umspay.confirm_payment(transaction_request_id=u["transaction_request_id"])
     await client.call("statum.account_details")
     print(sms["status_code"], details["organization"]["name"])
+
+    received = await client.callbacks.receive(kind="statum.result", body='{"request_id":"r2","result_code":"200"}')
+    if received["claim"] is not None:
+        await client.callbacks.complete(claim=received["claim"])
+    await client.callbacks.first_time(id="order-2")
+    await cancel_a_payment(client)
+
+
+async def cancel_a_payment(client: tuma.AsyncClient) -> None:
+    """A timed-out push either was never sent (plain cancellation) or says how to learn its truth."""
+    try:
+        await asyncio.wait_for(client.daraja.stk_push(phone="0708374149", amount=10, account_reference="T"), 0.5)
+    except asyncio.TimeoutError as e:
+        sent = e.__cause__
+        if isinstance(sent, tuma.CancelledAfterSendError):
+            before: Recovery = sent.recovery
+            print("may have been sent:", sent.operation, before["phone"], before.get("account_reference"))
+            try:
+                push: StkPushResponse = await sent.outcome
+                print("it was:", push["checkout_request_id"])
+            except tuma.TumaError as err:
+                print(err.fate, err.recovery)
+        else:
+            print("never sent: safe to push again")
+    except tuma.CancelledAfterSendError as sent:  # cancelled by someone else
+        print(sent.recovery["advice"])
+        raise
+
+
+def receive_callback(client: tuma.Client, body: str) -> int:
+    """The claim pattern: the HTTP status to answer the provider with."""
+    received: ReceivedCallback = client.callbacks.receive(kind="daraja.stk_callback", body=body)
+    status: ClaimStatus = received["status"]
+    if status == "done":
+        return 200
+    if status == "in_progress" or received["claim"] is None:
+        return 503
+    try:
+        client.daraja.confirm_stk_payment(callback=body)
+    except Exception:
+        released: ReleasedCallback = client.callbacks.release(claim=received["claim"])
+        print("released:", released["released"])
+        raise
+    completed: CompletedCallback = client.callbacks.complete(claim=received["claim"])
+    print("lease held:", completed["lease_held"], received["first_time"], received["id"], received["callback"])
+    return 200
 
 
 def use_callbacks_and_utilities() -> None:
@@ -127,8 +185,12 @@ def handle_errors(client: tuma.Client) -> None:
     except tuma.RateLimitedError as e:
         print("retry after", e.retry_after)
     except (tuma.NetworkError, tuma.TumaTimeoutError, tuma.DecodeError) as e:
+        fate: Fate = e.fate
         if e.outcome_unknown:
             print("may have gone through: check before retrying")
+        recovery: Optional[Recovery] = e.recovery
+        if fate == "unknown" and recovery is not None:
+            print(recovery["operation"], recovery.get("phone"), recovery.get("amount"), recovery["advice"])
     except (tuma.ApiError, tuma.AuthenticationError) as e:
         print(e.provider, e.status, e.code, e.request_id)
     except (tuma.ConfigError, tuma.InvalidCallbackError, tuma.TumaError) as e:

@@ -8,6 +8,8 @@ import os
 import subprocess
 import threading
 import time
+import urllib.request
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
@@ -31,6 +33,36 @@ class Sandbox:
         self.statum_url = urls["statum"]
         self.daraja_url = urls["daraja"]
         self.umspay_url = urls["umspay"]
+
+    # --- the control API (docs/sandbox.md), not counted as provider requests ---
+
+    def _control(self, method: str, path: str, doc: Optional[Any] = None) -> Any:
+        data = None if doc is None else json.dumps(doc).encode()
+        req = urllib.request.Request(
+            f"{self.base_url.rstrip('/')}/_sandbox/{path}", data=data, method=method,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return json.loads(resp.read())
+
+    def fault(self, path_contains: str, fault: str, times: int = 1) -> None:
+        """Makes the next `times` requests whose path contains `path_contains` misbehave."""
+        self._control("POST", "faults", {"path_contains": path_contains, "fault": fault, "times": times})
+
+    def clear_faults(self) -> None:
+        self._control("DELETE", "faults")
+
+    def stats(self) -> Dict[str, Any]:
+        """`{"requests", "paths", "payments"}`: request counts (per path) and the ledger."""
+        return dict(self._control("GET", "stats"))
+
+    def payments(self) -> List[Dict[str, str]]:
+        """The ledger: every money-moving request the sandbox processed."""
+        return list(self.stats()["payments"])
+
+    def in_ledger(self, operation: str, identity_part: str) -> int:
+        """How many processed payments of `operation` have `identity_part` in their identity."""
+        return sum(1 for p in self.payments() if p["operation"] == operation and identity_part in p["identity"])
 
 
 def _sandbox_binary() -> Path:
@@ -72,6 +104,53 @@ def sandbox() -> Iterator[Sandbox]:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+@pytest.fixture()
+def faults(sandbox: Sandbox) -> Iterator[Sandbox]:
+    """The sandbox, with every fault rule removed after the test (a rule a test did not use
+    up must not strike the next one)."""
+    sandbox.clear_faults()
+    yield sandbox
+    sandbox.clear_faults()
+
+
+def unique_reference(prefix: str = "R") -> str:
+    """A short reference (at most 12 characters, an STK `AccountReference`) that finds this
+    test's payment in the ledger."""
+    return (prefix + uuid.uuid4().hex)[:12].upper()
+
+
+DARAJA_PASSKEY = "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919"
+
+
+def daraja_config(sandbox: Sandbox, callbacks_base: str = "https://example.com") -> tuma.types.DarajaConfig:
+    """Every Daraja setting for the sandbox; callbacks go to `callbacks_base` + /stk,
+    /result, /timeout."""
+    return {
+        "consumer_key": "sandbox-daraja-key",
+        "consumer_secret": "sandbox-daraja-secret",
+        "environment": "sandbox",
+        "base_url": sandbox.daraja_url,
+        "shortcode": "174379",
+        "passkey": DARAJA_PASSKEY,
+        "till_number": "174380",
+        "initiator_name": "testapi",
+        "initiator_password": "Safaricom999!*!",
+        "certificate_pem": (ROOT / "crates/sandbox/testdata/daraja-test-cert.pem").read_text(),
+        "callback_url": f"{callbacks_base}/stk",
+        "result_url": f"{callbacks_base}/result",
+        "timeout_url": f"{callbacks_base}/timeout",
+    }
+
+
+def umspay_config(sandbox: Sandbox) -> tuma.types.UmsPayConfig:
+    return {
+        "api_key": "sandbox-umspay-key",
+        "email": "dev@tuma.test",
+        "account_id": "UMPAY-SANDBOX",
+        "base_url": sandbox.umspay_url,
+    }
 
 
 def statum_config(sandbox: Sandbox, **overrides: str) -> tuma.types.StatumConfig:

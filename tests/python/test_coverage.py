@@ -20,9 +20,11 @@ class Recorder:
 
     def __init__(self) -> None:
         self.calls: List[Tuple[str, Dict[str, Any]]] = []
+        self.gates: List[Any] = []
 
-    def call(self, operation: str, request_json: str) -> str:
+    def call(self, operation: str, request_json: str, gate: Any = None) -> str:
         self.calls.append((operation, json.loads(request_json)))
+        self.gates.append(gate)
         return "{}"
 
 
@@ -56,6 +58,8 @@ def test_every_operation_has_a_method(name: str) -> None:
     assert inspect.signature(afn).parameters.keys() == inspect.signature(fn).parameters.keys()
     asyncio.run(afn(**kwargs))
     assert recorder.calls == [(name, kwargs)] * 2
+    # Blocking calls run unguarded; every asyncio call runs behind a send gate of its own.
+    assert recorder.gates[0] is None and isinstance(recorder.gates[1], _tuma.Gate)
 
 
 def test_no_method_without_an_operation() -> None:

@@ -10,9 +10,8 @@ import pytest
 
 import tuma
 
-from conftest import ROOT, FakeServer, Reply, Sandbox, json_reply
-
-PASSKEY = "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919"
+from conftest import DARAJA_PASSKEY as PASSKEY
+from conftest import ROOT, FakeServer, Reply, Sandbox, daraja_config, json_reply
 
 
 def receiver_reply(method: str, path: str, body: bytes) -> Reply:
@@ -30,25 +29,7 @@ def receiver(fake_server: Callable[..., FakeServer]) -> FakeServer:
 
 @pytest.fixture()
 def daraja(sandbox: Sandbox, receiver: FakeServer) -> Iterator[tuma.Client]:
-    base = receiver.url.replace("/api/v2/", "")
-    yield tuma.Client(
-        daraja={
-            "consumer_key": "sandbox-daraja-key",
-            "consumer_secret": "sandbox-daraja-secret",
-            "environment": "sandbox",
-            "base_url": sandbox.daraja_url,
-            "shortcode": "174379",
-            "passkey": PASSKEY,
-            "till_number": "174380",
-            "initiator_name": "testapi",
-            "initiator_password": "Safaricom999!*!",
-            "certificate_pem": (ROOT / "crates/sandbox/testdata/daraja-test-cert.pem").read_text(),
-            "callback_url": f"{base}/stk",
-            "result_url": f"{base}/result",
-            "timeout_url": f"{base}/timeout",
-        },
-        http={"max_retries": 0},
-    )
+    yield tuma.Client(daraja=daraja_config(sandbox, receiver.url.replace("/api/v2/", "")), http={"max_retries": 0})
 
 
 def test_stk_push_callback_and_query(daraja: tuma.Client, receiver: FakeServer) -> None:

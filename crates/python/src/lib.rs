@@ -5,10 +5,13 @@
 //! exception tree in one place (`to_py_err`). The Pythonic API (keyword arguments,
 //! provider groups, typed results, asyncio) lives in the pure-Python package around it.
 
+use std::sync::Arc;
+
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::PyType;
+use pyo3::types::{PyDict, PyList, PyType};
+use pyo3::IntoPyObjectExt;
 use serde_json::Value;
 
 create_exception!(
@@ -51,13 +54,13 @@ create_exception!(
     _tuma,
     NetworkError,
     TumaError,
-    "A connection-level failure; see `outcome_unknown` before sending again."
+    "A connection-level failure; see `fate` before sending again."
 );
 create_exception!(
     _tuma,
     TumaTimeoutError,
     TumaError,
-    "The call ran out of time; see `outcome_unknown` before sending again."
+    "The call ran out of time; see `fate` before sending again."
 );
 create_exception!(
     _tuma,
@@ -78,7 +81,8 @@ create_exception!(
     "The shared state store (Redis) failed or did not answer in time; for callback de-duplication, do not act on a guess."
 );
 
-/// Attributes every tuma exception carries (`None`/`False` when not applicable).
+/// Attributes every tuma exception carries (`None` when not applicable; the class defaults
+/// of `fate` and `outcome_unknown` are set in the module init).
 const ERROR_ATTRIBUTES: &[&str] = &[
     "kind",
     "provider",
@@ -87,7 +91,40 @@ const ERROR_ATTRIBUTES: &[&str] = &[
     "request_id",
     "field",
     "retry_after",
+    "recovery",
 ];
+
+/// A JSON value as the equivalent Python object (dict, list, str, int, float, bool, None).
+fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    match value {
+        Value::Null => Ok(py.None().into_bound(py)),
+        Value::Bool(b) => b.into_bound_py_any(py),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_bound_py_any(py)
+            } else if let Some(u) = n.as_u64() {
+                u.into_bound_py_any(py)
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_bound_py_any(py)
+            }
+        }
+        Value::String(s) => s.as_str().into_bound_py_any(py),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(json_to_py(py, item)?)?;
+            }
+            Ok(list.into_any())
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, v) in map {
+                dict.set_item(k, json_to_py(py, v)?)?;
+            }
+            Ok(dict.into_any())
+        }
+    }
+}
 
 /// The one conversion from the core's error to a Python exception.
 fn to_py_err(error: tuma::Error) -> PyErr {
@@ -139,6 +176,19 @@ fn to_py_err(error: tuma::Error) -> PyErr {
                 .to_owned()
                 .into_any(),
         );
+        set(
+            "fate",
+            error.fate().as_str().into_pyobject(py).unwrap().into_any(),
+        );
+        // The recovery record is plain strings and integers: its conversion cannot fail.
+        let recovery = match error.recovery() {
+            Some(r) => serde_json::to_value(r)
+                .ok()
+                .and_then(|v| json_to_py(py, &v).ok())
+                .unwrap_or_else(|| py.None().into_bound(py)),
+            None => py.None().into_bound(py),
+        };
+        set("recovery", recovery);
     });
     err
 }
@@ -191,12 +241,26 @@ impl Client {
 
     /// Runs the operation `operation` (e.g. `"statum.send_sms"`) with a JSON request
     /// document and returns the JSON result. The GIL is released during the call.
-    fn call(&self, py: Python<'_>, operation: String, request_json: String) -> PyResult<String> {
+    ///
+    /// With a `gate`, the call runs guarded by it: `gate.cancel()` from another thread
+    /// stops it before its money-moving request is written, or says that it may have been.
+    #[pyo3(signature = (operation, request_json, gate = None))]
+    fn call(
+        &self,
+        py: Python<'_>,
+        operation: String,
+        request_json: String,
+        gate: Option<PyRef<'_, Gate>>,
+    ) -> PyResult<String> {
         let request = request(&request_json)?;
         let client = &self.inner;
-        py.detach(|| tuma::ops::call(client, &operation, &request))
-            .map(|v| to_string(&v))
-            .map_err(to_py_err)
+        let gate = gate.map(|g| Arc::clone(&g.inner));
+        py.detach(move || match gate {
+            Some(gate) => gate.run(|| tuma::ops::call(client, &operation, &request)),
+            None => tuma::ops::call(client, &operation, &request),
+        })
+        .map(|v| to_string(&v))
+        .map_err(to_py_err)
     }
 
     fn __repr__(&self) -> String {
@@ -212,6 +276,41 @@ impl Client {
             parts.push("umspay");
         }
         format!("<tuma._tuma.Client providers=[{}]>", parts.join(", "))
+    }
+}
+
+/// The send gate of one call (`tuma::cancel::SendGate`), for cancellation from asyncio.
+///
+/// Pass it to `Client.call(..., gate=...)` on the worker thread; call `cancel()` from any
+/// thread: True when no money-moving request was written and none will be (the call fails
+/// without sending), False when one may be on its way (the call runs to its end).
+#[pyclass(frozen, module = "tuma._tuma")]
+struct Gate {
+    inner: Arc<tuma::cancel::SendGate>,
+}
+
+#[pymethods]
+impl Gate {
+    /// A fresh gate, for one call.
+    #[new]
+    fn new() -> Self {
+        Gate {
+            inner: tuma::cancel::SendGate::new(),
+        }
+    }
+
+    /// Cancels the call: True when nothing money-moving was written and none will be.
+    fn cancel(&self) -> bool {
+        self.inner.cancel()
+    }
+
+    /// True once a money-moving request was let through.
+    fn sent(&self) -> bool {
+        self.inner.sent()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<tuma._tuma.Gate sent={}>", self.inner.sent())
     }
 }
 
@@ -255,6 +354,7 @@ fn _tuma(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("__version__", tuma::VERSION)?;
     m.add_class::<Client>()?;
+    m.add_class::<Gate>()?;
     m.add_function(wrap_pyfunction!(parse_callback, m)?)?;
     m.add_function(wrap_pyfunction!(utility, m)?)?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
@@ -266,6 +366,7 @@ fn _tuma(m: &Bound<'_, PyModule>) -> PyResult<()> {
         root.setattr(*name, py.None())?;
     }
     root.setattr("outcome_unknown", false)?;
+    root.setattr("fate", "not_sent")?;
     let classes = [
         ("TumaError", root),
         ("InvalidInputError", py.get_type::<InvalidInputError>()),

@@ -9,8 +9,11 @@ from one Rust core. Quick start::
     sent = client.statum.send_sms(sender_id="TUMA", phone="0712 345 678", message="Hello")
     print(sent["request_id"])
 
-Every error is a :class:`TumaError`; money-moving calls that fail after the request may
-have reached the provider have ``outcome_unknown`` set and are never resent.
+Every error is a :class:`TumaError`; its ``fate`` says what became of the request
+(``not_sent``, ``refused``, or ``unknown``: it may have been processed, and is never resent),
+and ``recovery`` carries the payment's ids on a money call. Cancelling an
+:class:`AsyncClient` call after its request may have been sent raises
+:class:`CancelledAfterSendError`, whose ``outcome`` gives the call's real result.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 from typing import List
 
 from . import callbacks, types, utilities
-from ._client import AsyncClient, Client
+from ._client import AsyncClient, CancelledAfterSendError, Client
 from ._tuma import (
     ApiError,
     AuthenticationError,
@@ -63,6 +66,7 @@ __all__ = [
     "DecodeError",
     "InvalidCallbackError",
     "StoreError",
+    "CancelledAfterSendError",
     "callbacks",
     "types",
     "utilities",

@@ -9,14 +9,17 @@ with the keyword arguments as the request document, unchanged.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import json
-from typing import Any, Optional, cast
+from typing import Any, Dict, Optional, cast
 
 from . import _tuma
 from .types import (
     AccountDetails,
     B2cResponse,
     C2bRegisterResponse,
+    CompletedCallback,
     DarajaConfig,
     DynamicQr,
     FirstTime,
@@ -24,6 +27,8 @@ from .types import (
     InitiatorResponse,
     JsonObject,
     ReceivedCallback,
+    Recovery,
+    ReleasedCallback,
     StoreConfig,
     StatumConfig,
     StatumResponse,
@@ -35,7 +40,7 @@ from .types import (
     UmsPayTransactionStatus,
 )
 
-__all__ = ["Client", "AsyncClient"]
+__all__ = ["Client", "AsyncClient", "CancelledAfterSendError"]
 
 
 def _config_json(
@@ -105,18 +110,118 @@ class Client:
     def call(self, operation: str, /, **request: Any) -> Any:
         """Runs any core operation by name (see ``tuma.operations()``): the generic form of
         the provider methods, e.g. ``client.call("statum.airtime", phone=..., amount=...)``."""
-        return json.loads(self._native.call(operation, json.dumps(request)))
+        return self._call(operation, request)
+
+    def _call(self, operation: str, request: Dict[str, Any], gate: Optional[_tuma.Gate] = None) -> Any:
+        """One native call; with a ``gate``, guarded by it (see :class:`AsyncClient`)."""
+        return json.loads(self._native.call(operation, json.dumps(request), gate))
 
     def __repr__(self) -> str:
         return repr(self._native).replace("tuma._tuma.Client", "tuma.Client")
 
 
+class CancelledAfterSendError(asyncio.CancelledError):
+    """An :class:`AsyncClient` call was cancelled after its request may have been written to
+    the provider: money may move although the awaiting task was cancelled.
+
+    It is an ``asyncio.CancelledError`` (cancellation, ``asyncio.wait_for``, ``asyncio.timeout``
+    and task groups work as usual; under ``asyncio.wait_for`` it is the ``__cause__`` of the
+    ``TimeoutError``). The call itself runs to its end in its worker thread:
+
+    - ``outcome``: an ``asyncio.Future`` of the call's real result; awaiting it returns the
+      result (with the provider's ids) or raises its :class:`tuma.TumaError` (with ``fate``
+      and ``recovery``);
+    - ``recovery``: what was known before sending (``operation``, and the request's
+      ``phone``, ``amount``, ``account_reference``, ``reference``,
+      ``originator_conversation_id``... as given; the phone normalised), to find the
+      payment even when the outcome can no longer be awaited;
+    - ``operation``: the core operation, e.g. ``daraja.stk_push``.
+
+    A plain ``asyncio.CancelledError`` from an :class:`AsyncClient` call means the opposite:
+    no money-moving request was written, and none will be.
+    """
+
+    operation: str
+    recovery: Recovery
+    outcome: "asyncio.Future[Any]"
+
+    def __init__(self, operation: str, recovery: Recovery, outcome: "asyncio.Future[Any]") -> None:
+        super().__init__(
+            f"{operation} was cancelled after its request may have been sent to the provider: "
+            "await `outcome` for its result before sending it again"
+        )
+        self.operation = operation
+        self.recovery = recovery
+        self.outcome = outcome
+
+
+# Request fields that identify a payment before the provider answers, by the name of the
+# matching key of `tuma.types.Recovery`.
+_RECOVERY_FIELDS = {
+    "phone": "phone",
+    "amount": "amount",
+    "shortcode": "shortcode",
+    "party_b": "receiver",
+    "account_reference": "account_reference",
+    "reference": "reference",
+    "originator_conversation_id": "originator_conversation_id",
+    "transaction_id": "transaction_id",
+}
+
+
+def _recovery_before_sending(operation: str, request: Dict[str, Any]) -> Recovery:
+    recovery: Dict[str, Any] = {"operation": operation}
+    for field, key in _RECOVERY_FIELDS.items():
+        value = request.get(field)
+        if value is not None:
+            recovery[key] = value
+    phone = recovery.get("phone")
+    if isinstance(phone, str):
+        try:
+            recovery["phone"] = json.loads(_tuma.utility("phone.normalize", json.dumps({"phone": phone})))["phone"]
+        except _tuma.TumaError:
+            pass  # kept as given
+    recovery["advice"] = (
+        "the call was cancelled after its request may have reached the provider: await "
+        "`outcome` for its result (or its error with the provider's ids), or check the "
+        "status, before sending it again"
+    )
+    return cast(Recovery, recovery)
+
+
+async def _call_cancellable(sync: Client, operation: str, request: Dict[str, Any]) -> Any:
+    """Runs one native call in the loop's default executor, guarded by a send gate.
+
+    On cancellation the gate decides: nothing money-moving written (and now never will be)
+    → the plain ``CancelledError`` propagates; otherwise → :class:`CancelledAfterSendError`
+    whose ``outcome`` is the still-running call."""
+    gate = _tuma.Gate()
+    loop = asyncio.get_running_loop()
+    work = functools.partial(contextvars.copy_context().run, sync._call, operation, request, gate)
+    worker = loop.run_in_executor(None, work)
+    try:
+        # Shielded: cancelling the caller must not drop the worker's result.
+        return await asyncio.shield(worker)
+    except asyncio.CancelledError:
+        if gate.cancel():
+            # Not started: it never runs. Running: it fails before writing anything.
+            worker.cancel()
+            raise
+        raise CancelledAfterSendError(operation, _recovery_before_sending(operation, request), worker)
+
+
 class AsyncClient:
     """The asyncio twin of :class:`Client`: the same methods, as coroutines.
 
-    Each call runs the blocking native call in a worker thread (``asyncio.to_thread``) with
-    the GIL released, so many calls proceed concurrently. Mind the default executor's size
-    (``min(32, cpu_count + 4)`` threads) when running many slow calls at once.
+    Each call runs the blocking native call in a worker thread (the loop's default
+    executor, as ``asyncio.to_thread`` does) with the GIL released, so many calls proceed
+    concurrently. Mind the default executor's size (``min(32, cpu_count + 4)`` threads)
+    when running many slow calls at once.
+
+    Cancelling a call is safe for money: a plain ``asyncio.CancelledError`` means its
+    money-moving request was not written and never will be; when it may have been,
+    :class:`tuma.CancelledAfterSendError` (a ``CancelledError``) is raised instead, and its
+    ``outcome`` gives the call's real result.
     """
 
     __slots__ = ("sync", "statum", "daraja", "umspay", "callbacks")
@@ -158,8 +263,9 @@ class AsyncClient:
         return cls.from_client(Client.from_json(config_json))
 
     async def call(self, operation: str, /, **request: Any) -> Any:
-        """Runs any core operation by name; see :meth:`Client.call`."""
-        return await asyncio.to_thread(self.sync.call, operation, **request)
+        """Runs any core operation by name; see :meth:`Client.call`. Cancellation: see the
+        class documentation."""
+        return await _call_cancellable(self.sync, operation, request)
 
     def __repr__(self) -> str:
         return repr(self.sync).replace("tuma.Client", "tuma.AsyncClient")
@@ -326,7 +432,7 @@ class AsyncDaraja:
 
 
 class Callbacks:
-    """Callback receipt with de-duplication (shared through the configured store) (``client.callbacks``)."""
+    """Callback receipt with claims (shared through the configured store) (``client.callbacks``)."""
 
     __slots__ = ("_client",)
 
@@ -334,9 +440,25 @@ class Callbacks:
         self._client = client
 
     def receive(self, *, kind: str, body: str) -> ReceivedCallback:
-        """Parses a callback body of ``kind`` and tells whether its id is seen for the first time
-        (``first_time`` False: a redelivery; answer 200 but do not act on it again)."""
+        """Parses a callback body of ``kind`` and claims its id for ``store.callback_lease_ms``.
+
+        ``status`` says what to do: ``"claimed"`` (``first_time`` True): process it, then
+        :meth:`complete` the ``claim`` (redeliveries are then ``"done"``), or :meth:`release`
+        it when processing failed (the next redelivery is processed); ``"in_progress"``:
+        another worker holds it, answer non-200 so the provider redelivers; ``"done"``:
+        processed already, answer 200 and do nothing. A worker that dies loses its claim
+        when the lease ends."""
         return cast(ReceivedCallback, self._client.call("callbacks.receive", kind=kind, body=body))
+
+    def complete(self, *, claim: str) -> CompletedCallback:
+        """Marks a claimed callback processed. ``lease_held`` False: the lease had expired
+        meanwhile, so another worker may have processed it too."""
+        return cast(CompletedCallback, self._client.call("callbacks.complete", claim=claim))
+
+    def release(self, *, claim: str) -> ReleasedCallback:
+        """Gives a claim back after processing failed, so the next redelivery is processed
+        (``released`` False: the lease had already expired)."""
+        return cast(ReleasedCallback, self._client.call("callbacks.release", claim=claim))
 
     def first_time(self, *, id: str) -> FirstTime:
         """True the first time ``id`` is seen by this client (or by any client sharing its store)."""
@@ -344,7 +466,7 @@ class Callbacks:
 
 
 class AsyncCallbacks:
-    """Callback receipt with de-duplication (shared through the configured store) (``client.callbacks`` on :class:`AsyncClient`)."""
+    """Callback receipt with claims (shared through the configured store) (``client.callbacks`` on :class:`AsyncClient`)."""
 
     __slots__ = ("_client",)
 
@@ -354,6 +476,14 @@ class AsyncCallbacks:
     async def receive(self, *, kind: str, body: str) -> ReceivedCallback:
         """See :meth:`Callbacks.receive`."""
         return cast(ReceivedCallback, await self._client.call("callbacks.receive", kind=kind, body=body))
+
+    async def complete(self, *, claim: str) -> CompletedCallback:
+        """See :meth:`Callbacks.complete`."""
+        return cast(CompletedCallback, await self._client.call("callbacks.complete", claim=claim))
+
+    async def release(self, *, claim: str) -> ReleasedCallback:
+        """See :meth:`Callbacks.release`."""
+        return cast(ReleasedCallback, await self._client.call("callbacks.release", claim=claim))
 
     async def first_time(self, *, id: str) -> FirstTime:
         """See :meth:`Callbacks.first_time`."""

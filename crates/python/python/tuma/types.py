@@ -7,7 +7,7 @@ the Rust core's (crate ``tuma``), serialised unchanged.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, TypedDict, Union
+from typing import Any, Dict, List, Literal, Optional, TypedDict, Union
 
 __all__ = [
     "StatumConfig",
@@ -15,7 +15,12 @@ __all__ = [
     "DarajaConfig",
     "UmsPayConfig",
     "StoreConfig",
+    "Fate",
+    "Recovery",
+    "ClaimStatus",
     "ReceivedCallback",
+    "CompletedCallback",
+    "ReleasedCallback",
     "FirstTime",
     "StkPushResponse",
     "StkQueryResponse",
@@ -122,20 +127,98 @@ class _StoreConfigRequired(TypedDict):
 
 
 class StoreConfig(_StoreConfigRequired, total=False):
-    """A shared store (``redis://`` or ``rediss://`` URL) for callback de-duplication across
-    processes; without it, de-duplication is per client, in memory."""
+    """Where shared state lives: ``"memory"`` (the default: per process) or a ``redis://`` /
+    ``rediss://`` URL (fleet-wide callback claims, payment journal, token and rate limits)."""
 
     key_prefix: str
     timeout_ms: int
     dedup_ttl_secs: int
+    """How long a completed callback id is remembered (default 7 days)."""
+    callback_lease_ms: int
+    """How long a callback claim lasts before a redelivery may take it over, so a worker
+    that died loses it (default 60 000)."""
+    journal_ttl_secs: int
+    """How long the payment journal keeps a push (default 3 days)."""
+
+
+# --- errors ----------------------------------------------------------------------------
+
+
+Fate = Literal["not_sent", "refused", "unknown"]
+"""What became of a failed call's request (``TumaError.fate``): ``not_sent`` (safe to send
+again), ``refused`` (a documented refusal: the provider did not process it) or ``unknown``
+(it may have been processed: money may have moved; ``outcome_unknown`` is True)."""
+
+
+class _RecoveryRequired(TypedDict):
+    operation: str
+    """The operation, e.g. ``daraja.stk_push``."""
+    advice: str
+    """What to do now, in one sentence."""
+
+
+class Recovery(_RecoveryRequired, total=False):
+    """What identifies the payment of a failed money call (``TumaError.recovery``): enough
+    to query its status, match a late callback or resend safely. Each key is present only
+    when known."""
+
+    phone: str
+    """The phone paid or charged, normalised (``2547…``)."""
+    amount: int
+    """Whole shillings."""
+    shortcode: str
+    receiver: str
+    """B2B: the shortcode paid."""
+    account_reference: str
+    """STK push and B2B: the ``AccountReference`` sent."""
+    timestamp: str
+    """STK push: the ``Timestamp`` sent (Kenyan time, ``YYYYMMDDHHmmss``)."""
+    reference: str
+    """UMS Pay: the merchant reference sent."""
+    originator_conversation_id: str
+    """B2C, B2B, reversal: the ``OriginatorConversationID`` sent."""
+    transaction_id: str
+    """Reversal: the M-Pesa receipt being reversed."""
+    checkout_request_id: str
+    conversation_id: str
+    transaction_request_id: str
+    request_id: str
+
+
+# --- callbacks -------------------------------------------------------------------------
+
+
+ClaimStatus = Literal["claimed", "in_progress", "done"]
+"""What receiving a callback found: ``claimed`` (yours: process it, then complete or
+release the claim), ``in_progress`` (another worker holds it: answer non-200) or ``done``
+(processed already: answer 200, do nothing)."""
 
 
 class ReceivedCallback(TypedDict):
-    """A parsed callback and whether its id was seen for the first time."""
+    """A parsed callback and the claim on its id."""
 
     first_time: bool
+    """True when this call claimed it (``status == "claimed"``)."""
+    status: ClaimStatus
+    claim: Optional[str]
+    """The token for ``callbacks.complete`` / ``callbacks.release``; None unless claimed."""
     id: str
+    """The provider's id it is de-duplicated on."""
     callback: JsonObject
+
+
+class CompletedCallback(TypedDict):
+    """The answer to ``callbacks.complete``: ``lease_held`` is False when the lease had
+    expired meanwhile (another worker may have processed the callback too)."""
+
+    completed: bool
+    lease_held: bool
+
+
+class ReleasedCallback(TypedDict):
+    """The answer to ``callbacks.release``: False when the lease had already expired."""
+
+    released: bool
 
 
 class FirstTime(TypedDict):
