@@ -50,8 +50,14 @@ pub(crate) struct HttpResponse {
 }
 
 /// The HTTP transport shared by all threads of a client: one agent, one keep-alive pool.
+///
+/// Fork-safe: the agent belongs to the process that made it. A child of `fork()` (gunicorn
+/// `--preload`, uWSGI, PHP-FPM preloading) that uses the client gets a new agent, so it
+/// never writes on the parent's pooled sockets or TLS sessions; the inherited pool is left
+/// untouched (closing it in the child could end the parent's TLS sessions).
 pub(crate) struct Transport {
-    agent: ureq::Agent,
+    agent: std::sync::RwLock<(u32, ureq::Agent)>,
+    agent_config: ureq::config::Config,
     config: HttpConfig,
     user_agent: String,
 }
@@ -90,19 +96,46 @@ impl Transport {
             user_agent.push_str(&format!(" ({suffix})"));
         }
         Transport {
-            agent: ureq::Agent::with_parts(
-                agent_config,
-                ureq::unversioned::transport::DefaultConnector::new(),
-                LiteralFirstResolver::default(),
-            ),
+            agent: std::sync::RwLock::new((std::process::id(), Self::build(&agent_config))),
+            agent_config,
             config: config.clone(),
             user_agent,
         }
     }
 
-    /// A handle on the agent (clones share its pool).
+    fn build(config: &ureq::config::Config) -> ureq::Agent {
+        ureq::Agent::with_parts(
+            config.clone(),
+            ureq::unversioned::transport::DefaultConnector::new(),
+            CachingResolver::default(),
+        )
+    }
+
+    /// A handle on this process's agent (clones share its pool): after a `fork()`, a new
+    /// one for the child.
     pub fn agent(&self) -> ureq::Agent {
-        self.agent.clone()
+        let pid = std::process::id();
+        {
+            let current = self.agent.read().unwrap_or_else(|p| p.into_inner());
+            if current.0 == pid {
+                return current.1.clone();
+            }
+        }
+        let mut current = self.agent.write().unwrap_or_else(|p| p.into_inner());
+        if current.0 != pid {
+            log::debug!("tuma: new connection pool after fork (pid {pid})");
+            let inherited = std::mem::replace(&mut current.1, Self::build(&self.agent_config));
+            // The parent's sockets and TLS state: neither used nor closed here.
+            std::mem::forget(inherited);
+            current.0 = pid;
+        }
+        current.1.clone()
+    }
+
+    /// The process id whose agent is in use (for tests).
+    #[cfg(test)]
+    fn agent_pid(&self) -> u32 {
+        self.agent.read().unwrap_or_else(|p| p.into_inner()).0
     }
 
     /// The overall timeout of one call.
@@ -234,9 +267,10 @@ impl Transport {
                 b
             }};
         }
+        let agent = self.agent();
         let result = match req.method {
-            "GET" => bounded!(self.agent.get(req.url)).call(),
-            _ => bounded!(self.agent.post(req.url)).send(req.body.unwrap_or_default()),
+            "GET" => bounded!(agent.get(req.url)).call(),
+            _ => bounded!(agent.post(req.url)).send(req.body.unwrap_or_default()),
         };
         match result {
             Ok(mut resp) => {
@@ -269,38 +303,145 @@ impl Transport {
     }
 }
 
-/// ureq's default resolver runs every lookup on a new thread whenever a timeout is set (to
-/// bound `getaddrinfo`), and it resolves on every request, even one that reuses a pooled
-/// connection: a thread spawn per call. A host that is an IP literal needs no lookup, so it
-/// is answered here; names go to the default resolver unchanged.
-#[derive(Debug, Default)]
-struct LiteralFirstResolver(ureq::unversioned::resolver::DefaultResolver);
+/// How long a host name's addresses are reused (the system resolver reports no TTL; a
+/// minute follows DNS changes soon enough and spares every call a lookup).
+const DNS_CACHE_TTL: Duration = Duration::from_secs(60);
+/// Stack of a lookup thread: `getaddrinfo` needs little.
+const LOOKUP_STACK: usize = 128 * 1024;
 
-impl ureq::unversioned::resolver::Resolver for LiteralFirstResolver {
+/// Resolves without a thread per call. ureq's default resolver starts a thread for every
+/// lookup when a timeout is set, on every request (pooled connection or not), and panics
+/// when that thread cannot be spawned. Here an IP literal needs no lookup, a name's
+/// addresses are cached for [`DNS_CACHE_TTL`], and a miss is looked up on a small thread
+/// bounded by the resolve timeout (inline when no thread can be started).
+#[derive(Debug, Default)]
+struct CachingResolver {
+    cache:
+        std::sync::Mutex<std::collections::HashMap<String, (Vec<std::net::SocketAddr>, Instant)>>,
+}
+
+/// Why a bounded lookup failed.
+#[derive(Debug)]
+pub(crate) enum LookupError {
+    /// No answer within the time allowed.
+    Timeout,
+    /// The resolver answered with an error, or with no address.
+    Failed(std::io::Error),
+}
+
+/// Looks `host_port` (`name:port`) up, waiting at most `timeout` (`None`: as long as the
+/// system resolver takes). The lookup runs on a small thread so that it can be abandoned;
+/// when no thread can be started (a pids limit) it runs inline instead of failing.
+pub(crate) fn lookup_bounded(
+    host_port: &str,
+    timeout: Option<Duration>,
+) -> std::result::Result<Vec<std::net::SocketAddr>, LookupError> {
+    lookup_bounded_with(host_port, timeout, system_lookup)
+}
+
+/// The system resolver (`getaddrinfo`).
+pub(crate) fn system_lookup(host_port: &str) -> std::io::Result<Vec<std::net::SocketAddr>> {
+    use std::net::ToSocketAddrs;
+    host_port.to_socket_addrs().map(Iterator::collect)
+}
+
+/// A resolver function, replaceable in tests (a resolver that never answers).
+pub(crate) type LookupFn = fn(&str) -> std::io::Result<Vec<std::net::SocketAddr>>;
+
+/// [`lookup_bounded`] with the resolver `resolve`.
+pub(crate) fn lookup_bounded_with(
+    host_port: &str,
+    timeout: Option<Duration>,
+    resolve: LookupFn,
+) -> std::result::Result<Vec<std::net::SocketAddr>, LookupError> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let name = host_port.to_string();
+    let spawned = thread::Builder::new()
+        .name("tuma-dns".into())
+        .stack_size(LOOKUP_STACK)
+        .spawn(move || {
+            let _ = tx.send(resolve(&name));
+        });
+    let answer = match (spawned, timeout) {
+        (Ok(_), None) => rx.recv().map_err(|_| LookupError::Timeout)?,
+        (Ok(_), Some(t)) => rx.recv_timeout(t).map_err(|_| LookupError::Timeout)?,
+        (Err(_), _) => resolve(host_port),
+    };
+    match answer {
+        Ok(found) if !found.is_empty() => Ok(found),
+        Ok(_) => Err(LookupError::Failed(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "no address",
+        ))),
+        Err(e) => Err(LookupError::Failed(e)),
+    }
+}
+
+impl CachingResolver {
+    fn lookup(
+        &self,
+        host_port: &str,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> std::result::Result<Vec<std::net::SocketAddr>, ureq::Error> {
+        let now = Instant::now();
+        {
+            let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((addrs, until)) = cache.get(host_port) {
+                if *until > now {
+                    return Ok(addrs.clone());
+                }
+            }
+        }
+        let limit = (!timeout.after.is_not_happening()).then(|| *timeout.after);
+        let found = match lookup_bounded(host_port, limit) {
+            Ok(found) => found,
+            Err(LookupError::Timeout) => return Err(ureq::Error::Timeout(timeout.reason)),
+            // Whatever the resolver said, no connection was attempted: not sent.
+            Err(LookupError::Failed(_)) => return Err(ureq::Error::HostNotFound),
+        };
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= 256 {
+            cache.retain(|_, (_, until)| *until > now);
+        }
+        cache.insert(host_port.to_string(), (found.clone(), now + DNS_CACHE_TTL));
+        Ok(found)
+    }
+}
+
+impl ureq::unversioned::resolver::Resolver for CachingResolver {
     fn resolve(
         &self,
         uri: &ureq::http::Uri,
         config: &ureq::config::Config,
         timeout: ureq::unversioned::transport::NextTimeout,
     ) -> std::result::Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
-        let host = uri.host().unwrap_or("");
-        let host = host
+        let host = uri.host().ok_or(ureq::Error::HostNotFound)?;
+        let port = uri
+            .port_u16()
+            .or(match uri.scheme_str() {
+                Some("https") => Some(443),
+                Some("http") => Some(80),
+                _ => None,
+            })
+            .ok_or(ureq::Error::HostNotFound)?;
+        let bare = host
             .strip_prefix('[')
             .and_then(|h| h.strip_suffix(']'))
             .unwrap_or(host);
-        let port = uri.port_u16().or(match uri.scheme_str() {
-            Some("https") => Some(443),
-            Some("http") => Some(80),
-            _ => None,
-        });
-        match (host.parse::<std::net::IpAddr>(), port) {
-            (Ok(ip), Some(port)) => {
-                let mut addrs = self.empty();
-                addrs.push(std::net::SocketAddr::new(ip, port));
-                Ok(addrs)
-            }
-            _ => self.0.resolve(uri, config, timeout),
+        let mut addrs = self.empty();
+        if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
+            addrs.push(std::net::SocketAddr::new(ip, port));
+            return Ok(addrs);
         }
+        let found = self.lookup(&format!("{host}:{port}"), timeout)?;
+        let family = config.ip_family();
+        for addr in family.keep_wanted(found.into_iter()).take(16) {
+            addrs.push(addr);
+        }
+        if addrs.is_empty() {
+            return Err(ureq::Error::HostNotFound);
+        }
+        Ok(addrs)
     }
 }
 
@@ -372,5 +513,58 @@ fn classify(provider: Provider, e: ureq::Error, reading_body: bool) -> Error {
     match e {
         U::Timeout(_) => Error::timeout(provider, fate),
         other => Error::network(provider, other.to_string(), fate),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ureq::unversioned::resolver::Resolver;
+
+    fn timeout(ms: u64) -> ureq::unversioned::transport::NextTimeout {
+        ureq::unversioned::transport::NextTimeout {
+            after: Duration::from_millis(ms).into(),
+            reason: ureq::Timeout::Resolve,
+            per_read: None,
+            per_write: None,
+        }
+    }
+
+    #[test]
+    fn a_forked_child_gets_its_own_pool() {
+        let transport = Transport::new(&HttpConfig::default());
+        let parent = transport.agent();
+        assert_eq!(transport.agent_pid(), std::process::id());
+        // As a child of fork() sees it: the agent was made by another process.
+        transport.agent.write().unwrap().0 = std::process::id().wrapping_add(1);
+        let child = transport.agent();
+        assert_eq!(transport.agent_pid(), std::process::id());
+        assert_ne!(
+            format!("{:p}", &*parent.config() as *const _),
+            format!("{:p}", &*child.config() as *const _),
+            "a new agent, not the inherited one"
+        );
+        // Afterwards the same agent is handed out again.
+        assert_eq!(
+            format!("{:p}", &*child.config() as *const _),
+            format!("{:p}", &*transport.agent().config() as *const _)
+        );
+    }
+
+    #[test]
+    fn names_are_looked_up_once_per_ttl_and_literals_never() {
+        let resolver = CachingResolver::default();
+        let config = ureq::config::Config::default();
+        let literal: ureq::http::Uri = "http://127.0.0.1:8080/x".parse().unwrap();
+        let addrs = resolver.resolve(&literal, &config, timeout(500)).unwrap();
+        assert_eq!(addrs[0].port(), 8080);
+        assert!(resolver.cache.lock().unwrap().is_empty());
+        let named: ureq::http::Uri = "http://localhost:8080/x".parse().unwrap();
+        resolver.resolve(&named, &config, timeout(2_000)).unwrap();
+        // A second resolve is answered from the cache: it succeeds even with no time at all
+        // to look anything up.
+        let cached = resolver.resolve(&named, &config, timeout(0)).unwrap();
+        assert!(cached.iter().all(|a| a.ip().is_loopback()));
+        assert_eq!(resolver.cache.lock().unwrap().len(), 1);
     }
 }

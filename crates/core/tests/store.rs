@@ -183,3 +183,62 @@ fn rediss_urls_are_supported_and_a_plain_server_is_a_store_error() {
     assert_eq!(err.kind(), "store", "{err}");
     assert!(started.elapsed() < Duration::from_secs(3));
 }
+
+/// A resolver that never answers (in time).
+fn never_answers(_: &str) -> std::io::Result<Vec<std::net::SocketAddr>> {
+    std::thread::sleep(Duration::from_secs(30));
+    Ok(Vec::new())
+}
+
+#[test]
+fn a_resolver_that_never_answers_costs_one_store_timeout_and_blocks_nobody() {
+    let mut config = StoreConfig::new("redis://redis.never-answers.test:6379/0");
+    config.timeout_ms = 200;
+    let store = tuma::store::RedisStore::open(&config).unwrap();
+    store.set_resolver(never_answers);
+    let store = Arc::new(store);
+    let started = Instant::now();
+    // Four callers at once: each waits for its own connect, none behind another's.
+    let waits: Vec<Duration> = (0..4)
+        .map(|i| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                let t = Instant::now();
+                let err = store
+                    .first_time(&format!("x{i}"), Duration::from_secs(5))
+                    .unwrap_err();
+                assert_eq!(err.kind(), "store");
+                t.elapsed()
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .collect();
+    for wait in &waits {
+        assert!(*wait < Duration::from_millis(450), "{waits:?}");
+    }
+    assert!(
+        started.elapsed() < Duration::from_millis(600),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_forked_child_opens_its_own_connections() {
+    let server = RedisServer::start().unwrap();
+    let mut config = StoreConfig::new(server.url());
+    config.key_prefix = "fork:".into();
+    let store = tuma::store::RedisStore::open(&config).unwrap();
+    assert!(store.first_time("before", Duration::from_secs(60)).unwrap());
+    assert_eq!(store.idle_connections(), 1);
+    // As a child of fork() sees it: the pooled connection is the parent's.
+    store.simulate_fork();
+    assert!(store.first_time("after", Duration::from_secs(60)).unwrap());
+    assert_eq!(
+        store.idle_connections(),
+        1,
+        "the inherited connection was set aside, a new one opened and pooled"
+    );
+}

@@ -25,6 +25,9 @@ pub const MSISDN_CANCELLED: &str = "254700001032";
 /// A push to this number times out: `Timeout`, code `1037` (user cannot be reached).
 pub const MSISDN_TIMEOUT: &str = "254700001037";
 
+/// The one published wording for ResultCode "400" on a push (seed 004).
+const ACCOUNT_NOT_ACTIVE: &str = "Your UMS Pay account is not active! Activate your account by paying the subscription fee of Ksh 500";
+
 /// Smallest amount accepted, KES.
 pub const MIN_AMOUNT: u64 = 10;
 /// Largest amount accepted, KES (M-Pesa's own per-transaction ceiling).
@@ -109,6 +112,10 @@ pub struct Settings {
     pub rate_per_second: u32,
     /// Requests admitted per API key per (East Africa Time) day.
     pub daily_quota: u32,
+    /// Follow the docs' prose instead of the observed payloads (default false): every
+    /// webhook carries an `event` field and a `payment.initiated` webhook is sent when a
+    /// push is accepted. No observed payload has either (statum_umspay.md §2.6).
+    pub event_field: bool,
 }
 
 impl Default for Settings {
@@ -124,6 +131,7 @@ impl Default for Settings {
             webhook_retry_gap: Duration::from_millis(100),
             rate_per_second: 10,
             daily_quota: 5000,
+            event_field: false,
         }
     }
 }
@@ -380,7 +388,8 @@ impl UmsPay {
             }
         };
         if !req.method.eq_ignore_ascii_case("POST") {
-            return error("201", "Invalid request method. Use POST.");
+            // statum_umspay.md §2.2: ResultCode "201" "Invalid … request method".
+            return error("201", "Invalid request method");
         }
         let parsed = serde_json::from_slice::<Value>(&req.body).ok();
         let key = parsed
@@ -472,17 +481,10 @@ impl UmsPay {
 
     fn initiate(&self, shared: &Shared, body: &Map<String, Value>) -> Result<Response, Response> {
         let account_id = str_field(body, "account_id")?;
-        if account_id != self.settings.account_id {
-            return Err(error(
-                "400",
-                format!("Account with id {account_id} does not exist!"),
-            ));
-        }
-        if !self.state().account_active {
-            return Err(error(
-                "400",
-                "Your UMS Pay account is not active! Activate your account by paying the subscription fee of Ksh 500",
-            ));
+        // ResultCode "400" is "account missing or not active" (statum_umspay.md §2.3); the
+        // only wording published for it is the inactive one (seed 004), used for both.
+        if account_id != self.settings.account_id || !self.state().account_active {
+            return Err(error("400", ACCOUNT_NOT_ACTIVE));
         }
         let amount = parse_amount(body.get("amount"))?;
         let msisdn = str_field(body, "msisdn")?;
@@ -523,28 +525,32 @@ impl UmsPay {
         };
         let webhook = state.webhook_url.clone();
         if let Some(url) = webhook {
-            let mut initiated = self.webhook_body(&txn);
-            initiated.remove("ResponseCode");
-            initiated.remove("TransactionReceipt");
-            initiated.insert("event".into(), json!("payment.initiated"));
-            initiated.insert(
-                "ResponseDescription".into(),
-                json!("Success. Request accepted for processing"),
-            );
-            shared.callbacks.post_later(
-                url.clone(),
-                Value::Object(initiated),
-                Duration::ZERO,
-                self.settings.webhook_retries,
-                self.settings.webhook_retry_gap,
-            );
+            // Observed: one POST per final STK result, no `event` field (§2.6). The docs'
+            // prose (event names, an "initiated" notice) only with `event_field`.
             let mut done = self.webhook_body(&txn);
-            let event = if outcome == Outcome::Completed {
-                "payment.completed"
-            } else {
-                "payment.failed"
-            };
-            done.insert("event".into(), json!(event));
+            if self.settings.event_field {
+                let mut initiated = self.webhook_body(&txn);
+                initiated.remove("ResponseCode");
+                initiated.remove("TransactionReceipt");
+                initiated.insert("event".into(), json!("payment.initiated"));
+                initiated.insert(
+                    "ResponseDescription".into(),
+                    json!("Success. Request accepted for processing"),
+                );
+                shared.callbacks.post_later(
+                    url.clone(),
+                    Value::Object(initiated),
+                    Duration::ZERO,
+                    self.settings.webhook_retries,
+                    self.settings.webhook_retry_gap,
+                );
+                let event = if outcome == Outcome::Completed {
+                    "payment.completed"
+                } else {
+                    "payment.failed"
+                };
+                done.insert("event".into(), json!(event));
+            }
             shared.callbacks.post_later(
                 url,
                 Value::Object(done),

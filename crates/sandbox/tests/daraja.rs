@@ -1056,3 +1056,316 @@ fn dynamic_qr() {
         );
     }
 }
+
+// ---------------------------------------------------------------- fidelity (issue 23)
+
+/// daraja.md, initiator table: "B2C payments cannot be reversed through the API".
+#[test]
+fn b2c_payments_cannot_be_reversed() {
+    let sb = start(fast());
+    let rx = Receiver::start();
+    let tok = token(&sb);
+    let good = credential("Safaricom999!*!");
+    let (s, ack) = post(
+        &sb,
+        &tok,
+        "/mpesa/b2c/v3/paymentrequest",
+        &b2c_body(&rx, "oc-rev", &good, "254708374149", json!(100)),
+    );
+    assert_eq!(s, 200, "{ack}");
+    let paid = rx.wait("/b2c", WAIT).unwrap()["Result"].clone();
+    assert_eq!(paid["ResultCode"], json!(0));
+    let receipt = paid["TransactionID"].as_str().unwrap().to_string();
+    let after_payment = sb.daraja().balances();
+
+    let reversal = merge(
+        initiator_common(&rx, "/reversal"),
+        json!({"CommandID": "TransactionReversal", "TransactionID": receipt, "Amount": 100,
+               "ReceiverParty": "600981", "RecieverIdentifierType": "11"}),
+    );
+    let (s, ack) = post(&sb, &tok, "/mpesa/reversal/v1/request", &reversal);
+    assert_eq!(s, 200, "accepted synchronously like any reversal: {ack}");
+    let result = rx.wait("/reversal", WAIT).unwrap()["Result"].clone();
+    assert_eq!(result["ResultCode"], json!("R000002"), "{result}");
+    assert!(result.get("ResultParameters").is_none(), "{result}");
+    // No money moved, the payment stands.
+    assert_eq!(sb.daraja().balances(), after_payment);
+    assert_eq!(sb.daraja().transaction_reversed(&receipt), Some(false));
+    // Asking again gives the same refusal, never "already reversed".
+    post(&sb, &tok, "/mpesa/reversal/v1/request", &reversal);
+    assert_eq!(
+        rx.wait("/reversal", WAIT).unwrap()["Result"]["ResultCode"],
+        json!("R000002")
+    );
+    assert_eq!(sb.daraja().balances(), after_payment);
+}
+
+/// daraja.md: "Daraja signals throttling with HTTP 500 and errorCode 500.003.02 (spike
+/// arrest) or 500.003.03 (quota), not HTTP 429".
+#[test]
+fn throttling_is_http_500_spike_arrest_and_quota() {
+    let qr = json!({"MerchantName": "Shop", "RefNo": "INV1", "Amount": 10, "TrxCode": "BG", "CPI": "174380", "Size": "100"});
+    let path = "/mpesa/qrcode/v1/generate";
+
+    // Spike arrest: 3 per rolling second, the token call included.
+    let sb = start(Settings {
+        rate_per_second: Some(3),
+        ..fast()
+    });
+    let rx = Receiver::start();
+    let tok = token(&sb);
+    thread::sleep(Duration::from_millis(1050));
+    let answers: Vec<(u16, Value)> = (0..5).map(|_| post(&sb, &tok, path, &qr)).collect();
+    assert!(answers.iter().all(|(s, _)| *s != 429));
+    assert_eq!(answers.iter().filter(|(s, _)| *s == 200).count(), 3);
+    for refused in answers.iter().filter(|(s, _)| *s != 200) {
+        assert_error(refused, 500, "500.003.02", "Spike arrest violation");
+        assert_eq!(refused.1.as_object().unwrap().len(), 3, "{}", refused.1);
+    }
+    assert_eq!(sb.daraja().counters().spike_arrests, 2);
+    // A refused money request is not processed.
+    assert_error(
+        &post(
+            &sb,
+            &tok,
+            "/mpesa/stkpush/v1/processrequest",
+            &stk_body(&rx, daraja::STK_PHONE_SUCCESS, json!(1)),
+        ),
+        500,
+        "500.003.02",
+        "Spike arrest",
+    );
+    assert_eq!(sb.daraja().counters().stk_pushes, 0);
+    assert!(sb.processed_payments().is_empty());
+    // After a quiet second the budget is back.
+    thread::sleep(Duration::from_millis(1050));
+    assert_eq!(post(&sb, &tok, path, &qr).0, 200);
+
+    // Quota: 3 per window (token call included), then 500.003.03 until the window ends.
+    let sb = start(Settings {
+        quota: Some(3),
+        quota_window: Duration::from_millis(1500),
+        ..fast()
+    });
+    let tok = token(&sb);
+    assert_eq!(post(&sb, &tok, path, &qr).0, 200);
+    assert_eq!(post(&sb, &tok, path, &qr).0, 200);
+    let refused = post(&sb, &tok, path, &qr);
+    assert_error(&refused, 500, "500.003.03", "Quota violation");
+    let (s, body) = token_call(
+        &sb,
+        &basic("sandbox-daraja-key", "sandbox-daraja-secret"),
+        "client_credentials",
+    );
+    assert_eq!((s, body["errorCode"].as_str()), (500, Some("500.003.03")));
+    assert_eq!(sb.daraja().counters().quota_violations, 2);
+    thread::sleep(Duration::from_millis(1550));
+    assert_eq!(post(&sb, &tok, path, &qr).0, 200);
+
+    // Defaults: no throttling at all.
+    let sb = start(fast());
+    let tok = token(&sb);
+    for _ in 0..20 {
+        assert_eq!(post(&sb, &tok, path, &qr).0, 200);
+    }
+}
+
+/// The docs/sandbox.md recipe: an injected fault with Daraja's own spike-arrest body.
+#[test]
+fn injected_spike_arrest_uses_darajas_body() {
+    let sb = start(fast());
+    let rx = Receiver::start();
+    let tok = token(&sb);
+    let body = r#"{"requestId":"11728-2929992-1","errorCode":"500.003.02","errorMessage":"Spike arrest violation"}"#;
+    let url = format!("{}/mpesa/stkpush/v1/processrequest", sb.daraja_url());
+    let mut resp = agent()
+        .post(&url)
+        .header("Authorization", &format!("Bearer {tok}"))
+        .header("X-Sandbox-Fault", &format!("reply=500;body={body}"))
+        .send_json(stk_body(&rx, daraja::STK_PHONE_SUCCESS, json!(1)))
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 500);
+    let got: Value = resp.body_mut().read_json().unwrap();
+    assert_eq!(got["errorCode"], "500.003.02");
+    assert_eq!(sb.daraja().counters().stk_pushes, 0);
+
+    sb.inject(tuma_sandbox::FaultRule::new(
+        "/stkpush/",
+        tuma_sandbox::Fault::parse(&format!("reply=500;body={body}")).unwrap(),
+        1,
+    ));
+    let refused = post(
+        &sb,
+        &tok,
+        "/mpesa/stkpush/v1/processrequest",
+        &stk_body(&rx, daraja::STK_PHONE_SUCCESS, json!(1)),
+    );
+    assert_error(&refused, 500, "500.003.02", "Spike arrest violation");
+    assert!(sb.processed_payments().is_empty());
+}
+
+/// daraja.md STK table: PhoneNumber is the "phone to prompt (same as PartyA)";
+/// CallBackURL is an "https URL" (the sandbox allows http for loopback hosts only).
+#[test]
+fn stk_push_party_a_must_be_the_phone_and_callback_https() {
+    let sb = start(fast());
+    let rx = Receiver::start();
+    let tok = token(&sb);
+    let path = "/mpesa/stkpush/v1/processrequest";
+
+    let mut body = stk_body(&rx, daraja::STK_PHONE_SUCCESS, json!(1));
+    body["PhoneNumber"] = json!(daraja::STK_PHONE_CANCELLED);
+    assert_error(
+        &post(&sb, &tok, path, &body),
+        400,
+        "400.002.02",
+        "Bad Request - Invalid PhoneNumber",
+    );
+    for url in [
+        "http://shop.example/cb",
+        "http://10.0.0.5/cb",
+        "http://127.0.0.1.shop.example/cb",
+        "http://localhost.shop.example/cb",
+    ] {
+        let mut body = stk_body(&rx, daraja::STK_PHONE_SUCCESS, json!(1));
+        body["CallBackURL"] = json!(url);
+        assert_error(
+            &post(&sb, &tok, path, &body),
+            400,
+            "400.002.02",
+            "Bad Request - Invalid CallBackURL",
+        );
+    }
+    assert_eq!(sb.daraja().counters().stk_pushes, 0);
+    assert!(sb.processed_payments().is_empty());
+
+    // https anywhere; http on loopback hosts (127.0.0.1 via the receiver, localhost, [::1]).
+    for url in [
+        rx.url("/stk"),
+        format!("http://localhost:{}/stk", rx.port),
+        "http://[::1]:9/stk".to_string(),
+        "https://127.0.0.1:9/stk".to_string(),
+    ] {
+        let mut body = stk_body(&rx, daraja::STK_PHONE_SUCCESS, json!(1));
+        body["CallBackURL"] = json!(url);
+        let (s, ok) = post(&sb, &tok, path, &body);
+        assert_eq!(s, 200, "{url}: {ok}");
+    }
+    assert_eq!(sb.daraja().counters().stk_pushes, 4);
+}
+
+/// daraja.md C2B: "Production registration is one-time: a second call fails with
+/// 500.003.1001 'Urls are already registered' ... Sandbox allows re-registering freely."
+#[test]
+fn production_like_registers_c2b_urls_once() {
+    let rx = Receiver::start();
+    let register = |sb: &Sandbox, tok: &str, shortcode: &str, confirm: String| {
+        post(
+            sb,
+            tok,
+            "/mpesa/c2b/v2/registerurl",
+            &json!({"ShortCode": shortcode, "ResponseType": "Completed",
+                    "ConfirmationURL": confirm, "ValidationURL": rx.url("/validate")}),
+        )
+    };
+    let prod = start(Settings {
+        production_like: true,
+        ..fast()
+    });
+    let tok = token(&prod);
+    let (s, ok) = register(&prod, &tok, "600981", rx.url("/confirm/a"));
+    assert_eq!(s, 200, "{ok}");
+    for confirm in [rx.url("/confirm/a"), rx.url("/confirm/b")] {
+        assert_error(
+            &register(&prod, &tok, "600981", confirm),
+            500,
+            "500.003.1001",
+            "Urls are already registered",
+        );
+    }
+    assert_eq!(
+        prod.daraja()
+            .c2b_registration("600981")
+            .unwrap()
+            .confirmation_url,
+        rx.url("/confirm/a")
+    );
+    // Another shortcode registers once too; production wants https (loopback http aside).
+    assert_error(
+        &register(&prod, &tok, "600982", "http://shop.example/confirm".into()),
+        400,
+        "400.002.02",
+        "Invalid ConfirmationURL",
+    );
+    assert_eq!(
+        register(&prod, &tok, "600982", "https://shop.example/confirm".into()).0,
+        200
+    );
+
+    // The sandbox host lets a shortcode re-register; the new URLs replace the old.
+    let sb = start(fast());
+    let tok = token(&sb);
+    assert_eq!(register(&sb, &tok, "600981", rx.url("/confirm/a")).0, 200);
+    assert_eq!(register(&sb, &tok, "600981", rx.url("/confirm/b")).0, 200);
+    assert_eq!(
+        sb.daraja()
+            .c2b_registration("600981")
+            .unwrap()
+            .confirmation_url,
+        rx.url("/confirm/b")
+    );
+    assert_eq!(
+        register(&sb, &tok, "600983", "http://shop.example/confirm".into()).0,
+        200
+    );
+}
+
+/// An unknown transaction-status query fails with a non-reversal code (R000002 is the
+/// reversal's "OriginalTransactionID invalid").
+#[test]
+fn transaction_status_of_an_unknown_transaction() {
+    let sb = start(fast());
+    let rx = Receiver::start();
+    let tok = token(&sb);
+    for lookup in [
+        json!({"TransactionID": "NOTAREAL01"}),
+        json!({"OriginalConversationID": "no-such-originator"}),
+    ] {
+        let body = merge(
+            merge(
+                initiator_common(&rx, "/status"),
+                json!({"CommandID": "TransactionStatusQuery", "PartyA": "600981", "IdentifierType": "4"}),
+            ),
+            lookup,
+        );
+        let (s, ack) = post(&sb, &tok, "/mpesa/transactionstatus/v1/query", &body);
+        assert_eq!(s, 200, "{ack}");
+        let result = rx.wait("/status", WAIT).unwrap()["Result"].clone();
+        assert_eq!(result["ResultCode"], json!(25), "{result}");
+        assert_eq!(result["ResultType"], json!(0));
+        assert!(result.get("ResultParameters").is_none(), "{result}");
+    }
+}
+
+/// CheckoutRequestIDs are unique across sandboxes running side by side in one process
+/// (clients key stores on them, as on Daraja's own ids).
+#[test]
+fn checkout_ids_are_unique_across_sandboxes() {
+    let rx = Receiver::start();
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..3 {
+        let sb = start(fast());
+        let tok = token(&sb);
+        for _ in 0..3 {
+            let (s, ok) = post(
+                &sb,
+                &tok,
+                "/mpesa/stkpush/v1/processrequest",
+                &stk_body(&rx, daraja::STK_PHONE_SUCCESS, json!(1)),
+            );
+            assert_eq!(s, 200, "{ok}");
+            let id = ok["CheckoutRequestID"].as_str().unwrap().to_string();
+            assert!(seen.insert(id.clone()), "{id} was given twice");
+        }
+    }
+}

@@ -324,7 +324,7 @@ fn invalid_fields_are_named() {
     assert_error(
         &post(&sb, "/initiatestkpush", &other_account),
         "400",
-        "ACC-OTHER",
+        "not active",
     );
     // Not JSON at all.
     let answer = read(
@@ -468,8 +468,38 @@ fn daily_quota_answers_429() {
     assert_eq!(sb.umspay().too_many_requests(), 1);
 }
 
+/// The keys of an observed webhook (statum_umspay.md §2.6), receipt only on success.
+const OBSERVED_KEYS: [&str; 10] = [
+    "ResponseCode",
+    "ResponseDescription",
+    "MerchantRequestID",
+    "CheckoutRequestID",
+    "TransactionID",
+    "TransactionAmount",
+    "TransactionReceipt",
+    "TransactionDate",
+    "TransactionReference",
+    "Msisdn",
+];
+
+fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+    k.sort();
+    k
+}
+
+fn expected_keys(with_receipt: bool) -> Vec<String> {
+    let mut k: Vec<String> = OBSERVED_KEYS
+        .iter()
+        .filter(|k| with_receipt || **k != "TransactionReceipt")
+        .map(|k| k.to_string())
+        .collect();
+    k.sort();
+    k
+}
+
 #[test]
-fn webhooks_for_initiation_and_outcome() {
+fn webhook_is_one_observed_payload_per_final_result() {
     let hook = Hook::start();
     let sb = start(Settings {
         webhook_url: Some(hook.url.clone()),
@@ -477,16 +507,12 @@ fn webhooks_for_initiation_and_outcome() {
         ..Default::default()
     });
     let id = push(&sb, "254712345678", 1500, "ORDER-9");
-    let first = hook.next();
-    assert_eq!(first["event"], "payment.initiated");
-    assert!(first.get("ResponseCode").is_none());
-    assert!(first.get("TransactionReceipt").is_none());
-    assert_eq!(first["TransactionID"], json!(id));
-    assert_eq!(first["TransactionAmount"], json!(1500));
-
+    // Nothing at acceptance: the first webhook is the final result.
     let done = hook.next();
-    assert_eq!(done["event"], "payment.completed");
+    assert_eq!(keys(&done), expected_keys(true), "{done}");
+    assert!(done.get("event").is_none(), "{done}");
     assert_eq!(done["ResponseCode"], json!(0));
+    assert!(done["ResponseDescription"].is_string());
     assert_eq!(done["TransactionID"], json!(id));
     assert_eq!(done["TransactionAmount"], json!(1500));
     assert_eq!(done["TransactionReference"], "ORDER-9");
@@ -502,20 +528,83 @@ fn webhooks_for_initiation_and_outcome() {
     // The receipt matches what the status endpoint reports.
     let status = status_of(&sb, &id);
     assert_eq!(done["TransactionReceipt"], status["TransactionReceipt"]);
+    // Exactly one webhook for the push.
+    assert!(hook.rx.recv_timeout(Duration::from_millis(300)).is_err());
 
-    // A cancelled push: payment.failed without a receipt.
-    sb.umspay().set_webhook_url(Some(hook.url.clone()));
+    // A cancelled push: one webhook, the raw code, no receipt, no event.
+    push(&sb, umspay::MSISDN_CANCELLED, 200, "ORDER-10");
+    let failed = hook.next();
+    assert_eq!(keys(&failed), expected_keys(false), "{failed}");
+    assert_eq!(failed["ResponseCode"], json!(1032));
+    assert!(hook.rx.recv_timeout(Duration::from_millis(300)).is_err());
+
+    // No webhook once the URL is cleared.
+    sb.umspay().set_webhook_url(None);
+    push(&sb, "254712345678", 100, "ORDER-11");
+    assert!(hook.rx.recv_timeout(Duration::from_millis(250)).is_err());
+}
+
+#[test]
+fn event_field_setting_follows_the_docs_prose() {
+    let hook = Hook::start();
+    let sb = start(Settings {
+        webhook_url: Some(hook.url.clone()),
+        pending_for: Duration::from_millis(100),
+        event_field: true,
+        ..Default::default()
+    });
+    let id = push(&sb, "254712345678", 1500, "ORDER-9");
+    let first = hook.next();
+    assert_eq!(first["event"], "payment.initiated");
+    assert!(first.get("ResponseCode").is_none());
+    assert!(first.get("TransactionReceipt").is_none());
+    assert_eq!(first["TransactionID"], json!(id));
+    let done = hook.next();
+    assert_eq!(done["event"], "payment.completed");
+    assert_eq!(done["ResponseCode"], json!(0));
+
     push(&sb, umspay::MSISDN_CANCELLED, 200, "ORDER-10");
     assert_eq!(hook.next()["event"], "payment.initiated");
     let failed = hook.next();
     assert_eq!(failed["event"], "payment.failed");
     assert_eq!(failed["ResponseCode"], json!(1032));
     assert!(failed.get("TransactionReceipt").is_none());
+}
 
-    // No webhook once the URL is cleared.
-    sb.umspay().set_webhook_url(None);
-    push(&sb, "254712345678", 100, "ORDER-11");
-    assert!(hook.rx.recv_timeout(Duration::from_millis(250)).is_err());
+#[test]
+fn errors_use_only_published_wording() {
+    let sb = start(Settings::default());
+    // An unknown account_id: ResultCode "400" with the one published "400" wording
+    // (seed 004), nothing invented about the id.
+    let mut other_account = push_body("254712345678", json!(100), "R");
+    other_account["account_id"] = json!("ACC-OTHER");
+    let answer = post(&sb, "/initiatestkpush", &other_account);
+    assert_eq!(
+        answer.2,
+        json!({"ResultCode": "400", "errorMessage": "Your UMS Pay account is not active! Activate your account by paying the subscription fee of Ksh 500"})
+    );
+    // Wrong method: "201" "Invalid … request method" (statum_umspay.md §2.2).
+    let answer = read(
+        agent()
+            .get(format!("{}/initiatestkpush", sb.umspay_url()))
+            .call()
+            .unwrap(),
+    );
+    assert_eq!(
+        answer.2,
+        json!({"ResultCode": "201", "errorMessage": "Invalid request method"})
+    );
+    // Unknown transaction: seed 004's own answer.
+    let answer = post(
+        &sb,
+        "/transactionstatus",
+        &json!({"api_key": KEY, "email": EMAIL, "transaction_request_id": "UMSPID2306202515304598765"}),
+    );
+    assert_eq!(
+        answer.2,
+        json!({"ResultCode": "400", "errorMessage": "Transaction with id UMSPID2306202515304598765 does not exist!"})
+    );
+    assert!(sb.processed_payments().is_empty());
 }
 
 #[test]

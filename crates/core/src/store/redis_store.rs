@@ -11,10 +11,17 @@ use crate::error::{Error, Result};
 /// After a failure, calls fail fast for this long instead of each waiting for a connect.
 const COOL_DOWN: Duration = Duration::from_millis(500);
 
-/// A store on Redis (`redis://` or `rediss://`), one connection guarded by a mutex,
-/// reconnected on demand. Every call is bounded by the configured timeout.
+/// Idle connections kept for reuse.
+const MAX_IDLE: usize = 8;
+
+/// A store on Redis (`redis://` or `rediss://`) with a small pool of connections: a call
+/// takes an idle connection (or opens one) and gives it back, so no call waits behind
+/// another's round trip. Every call, the host lookup and the connect included, is bounded
+/// by the configured timeout. After `fork()`, a child opens its own connections and leaves
+/// the inherited ones untouched.
 pub struct RedisStore {
-    client: redis::Client,
+    info: redis::ConnectionInfo,
+    lookup: std::sync::RwLock<crate::http::LookupFn>,
     prefix: String,
     timeout: Duration,
     conn: Mutex<Slot>,
@@ -25,7 +32,9 @@ pub struct RedisStore {
 }
 
 struct Slot {
-    connection: Option<Connection>,
+    /// The process the idle connections belong to.
+    pid: u32,
+    idle: Vec<Connection>,
     down_until: Option<Instant>,
 }
 
@@ -53,16 +62,23 @@ fn store_error(what: &str, e: &redis::RedisError) -> Error {
 impl RedisStore {
     /// Prepares a store; the connection opens on first use.
     pub fn open(config: &StoreConfig) -> Result<RedisStore> {
-        let client = redis::Client::open(config.url.expose()).map_err(|e| Error::Config {
-            field: "store.url".into(),
-            rule: format!("is not a usable Redis URL ({:?})", e.kind()),
-        })?;
+        use redis::IntoConnectionInfo;
+        let info = config
+            .url
+            .expose()
+            .into_connection_info()
+            .map_err(|e| Error::Config {
+                field: "store.url".into(),
+                rule: format!("is not a usable Redis URL ({:?})", e.kind()),
+            })?;
         Ok(RedisStore {
-            client,
+            info,
+            lookup: std::sync::RwLock::new(crate::http::system_lookup),
             prefix: config.key_prefix.clone(),
             timeout: Duration::from_millis(config.timeout_ms),
             conn: Mutex::new(Slot {
-                connection: None,
+                pid: std::process::id(),
+                idle: Vec::new(),
                 down_until: None,
             }),
             compare_and_delete: Script::new(
@@ -117,54 +133,142 @@ return wait
         format!("{}{kind}:{name}", self.prefix)
     }
 
-    /// Runs `f` on the connection, connecting first if needed.
+    /// Opens a connection by `deadline`: the host name looked up within the time left (no
+    /// unbounded blocking lookup), then each address tried with what remains.
+    fn connect(&self, deadline: Instant) -> redis::RedisResult<Connection> {
+        let left = || deadline.saturating_duration_since(Instant::now());
+        let resolve = *self.lookup.read().unwrap_or_else(|p| p.into_inner());
+        let lookup = |host: &str, port: u16| {
+            crate::http::lookup_bounded_with(&format!("{host}:{port}"), Some(left()), resolve)
+                .map_err(|e| match e {
+                    crate::http::LookupError::Timeout => redis::RedisError::from(
+                        std::io::Error::new(std::io::ErrorKind::TimedOut, "lookup timed out"),
+                    ),
+                    crate::http::LookupError::Failed(io) => redis::RedisError::from(io),
+                })
+        };
+        let ready = |c: Connection| -> redis::RedisResult<Connection> {
+            c.set_read_timeout(Some(self.timeout))?;
+            c.set_write_timeout(Some(self.timeout))?;
+            Ok(c)
+        };
+        let named = |host: &str| host.parse::<std::net::IpAddr>().is_err();
+        match self.info.addr() {
+            redis::ConnectionAddr::Tcp(host, port) if named(host) => {
+                let mut last = None;
+                for addr in lookup(host, *port)? {
+                    if left().is_zero() {
+                        break;
+                    }
+                    let at = redis::ConnectionAddr::Tcp(addr.ip().to_string(), addr.port());
+                    match redis::Client::open(self.info.clone().set_addr(at))
+                        .and_then(|c| c.get_connection_with_timeout(left()))
+                    {
+                        Ok(c) => return ready(c),
+                        Err(e) => last = Some(e),
+                    }
+                }
+                Err(last.unwrap_or_else(|| {
+                    std::io::Error::new(std::io::ErrorKind::TimedOut, "connect timed out").into()
+                }))
+            }
+            redis::ConnectionAddr::TcpTls { host, port, .. } if named(host) => {
+                // TLS needs the name for the certificate: look it up within the time left
+                // first (a resolver that never answers fails here, in time), then connect.
+                lookup(host, *port)?;
+                ready(redis::Client::open(self.info.clone())?.get_connection_with_timeout(left())?)
+            }
+            _ => {
+                ready(redis::Client::open(self.info.clone())?.get_connection_with_timeout(left())?)
+            }
+        }
+    }
+
+    /// Runs `f` on a pooled connection (opened first when none is idle), all by the
+    /// configured timeout.
     fn with<T>(
         &self,
         what: &str,
         f: impl FnOnce(&mut Connection) -> redis::RedisResult<T>,
     ) -> Result<T> {
-        let mut slot = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(until) = slot.down_until {
-            if Instant::now() < until {
-                return Err(Error::store(format!(
-                    "{what}: unavailable (recent failure)"
-                )));
+        let deadline = Instant::now() + self.timeout;
+        let pooled = {
+            let mut slot = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(until) = slot.down_until {
+                if Instant::now() < until {
+                    return Err(Error::store(format!(
+                        "{what}: unavailable (recent failure)"
+                    )));
+                }
             }
-        }
-        if slot.connection.is_none() {
-            let connected = self
-                .client
-                .get_connection_with_timeout(self.timeout)
-                .and_then(|c| {
-                    c.set_read_timeout(Some(self.timeout))?;
-                    c.set_write_timeout(Some(self.timeout))?;
-                    Ok(c)
-                });
-            match connected {
-                Ok(c) => slot.connection = Some(c),
+            let pid = std::process::id();
+            if slot.pid != pid {
+                // A child of fork(): the parent's connections are neither used nor closed.
+                for inherited in slot.idle.drain(..) {
+                    std::mem::forget(inherited);
+                }
+                slot.pid = pid;
+            }
+            slot.idle.pop()
+        };
+        let mut con = match pooled {
+            Some(c) => c,
+            None => match self.connect(deadline) {
+                Ok(c) => c,
                 Err(e) => {
-                    slot.down_until = Some(Instant::now() + COOL_DOWN);
+                    self.cool_down();
                     log::warn!("tuma: Redis store unavailable ({what})");
                     return Err(store_error(what, &e));
                 }
-            }
-        }
-        let con = slot.connection.as_mut().expect("connected above");
-        match f(con) {
+            },
+        };
+        match f(&mut con) {
             Ok(v) => {
+                let mut slot = self.conn.lock().unwrap_or_else(|p| p.into_inner());
                 slot.down_until = None;
+                if slot.idle.len() < MAX_IDLE && slot.pid == std::process::id() {
+                    slot.idle.push(con);
+                }
                 Ok(v)
             }
             Err(e) => {
-                // The connection may hold a late reply: start afresh next time.
-                slot.connection = None;
+                // The connection may hold a late reply: it is not reused.
+                drop(con);
                 if e.is_timeout() || e.is_io_error() || e.is_connection_dropped() {
-                    slot.down_until = Some(Instant::now() + COOL_DOWN);
+                    self.cool_down();
                 }
                 log::warn!("tuma: Redis store call failed ({what})");
                 Err(store_error(what, &e))
             }
         }
+    }
+
+    /// After a failure that says Redis is unreachable or slow, calls fail fast for a while.
+    fn cool_down(&self) {
+        let mut slot = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        slot.down_until = Some(Instant::now() + COOL_DOWN);
+    }
+
+    /// Pretends the pooled connections were inherited from another process (for tests).
+    #[doc(hidden)]
+    pub fn simulate_fork(&self) {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner()).pid = 0;
+    }
+
+    /// Replaces the host-name resolver (for tests: one that never answers).
+    #[doc(hidden)]
+    pub fn set_resolver(&self, resolve: fn(&str) -> std::io::Result<Vec<std::net::SocketAddr>>) {
+        *self.lookup.write().unwrap_or_else(|p| p.into_inner()) = resolve;
+    }
+
+    /// Idle pooled connections (for tests).
+    #[doc(hidden)]
+    pub fn idle_connections(&self) -> usize {
+        self.conn
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .idle
+            .len()
     }
 }
 

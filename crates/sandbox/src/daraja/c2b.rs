@@ -31,8 +31,14 @@ const FORBIDDEN_URL_WORDS: &[&str] = &[
     "requestbin",
 ];
 
-fn c2b_url(b: &Body, field: &str) -> Result<String> {
-    let url = b.url(field)?;
+/// A C2B URL: none of the refused words; https in production (daraja.md C2B: "https in
+/// production (http allowed in sandbox)"), where http is still allowed for loopback hosts.
+fn c2b_url(d: &Daraja, b: &Body, field: &str) -> Result<String> {
+    let url = if d.settings.production_like {
+        b.https_url(field)?
+    } else {
+        b.url(field)?
+    };
     let lower = url.to_ascii_lowercase();
     if FORBIDDEN_URL_WORDS.iter().any(|w| lower.contains(w)) {
         return Err(invalid(field));
@@ -44,9 +50,15 @@ fn c2b_url(b: &Body, field: &str) -> Result<String> {
 pub(super) fn register(d: &Daraja, b: &Body, version: u8) -> Result<Response> {
     let shortcode = b.digits("ShortCode", 5, 7)?;
     let response_type = b.one_of("ResponseType", &["Completed", "Cancelled"])?;
-    let confirmation_url = c2b_url(b, "ConfirmationURL")?;
-    let validation_url = c2b_url(b, "ValidationURL")?;
-    d.state.lock().unwrap().registrations.insert(
+    let confirmation_url = c2b_url(d, b, "ConfirmationURL")?;
+    let validation_url = c2b_url(d, b, "ValidationURL")?;
+    let mut st = d.state.lock().unwrap();
+    // daraja.md C2B: "Production registration is one-time: a second call fails with
+    // 500.003.1001 'Urls are already registered'". The sandbox host allows re-registering.
+    if d.settings.production_like && st.registrations.contains_key(&shortcode) {
+        return Err(error(500, "500.003.1001", "Urls are already registered"));
+    }
+    st.registrations.insert(
         shortcode,
         C2bRegistration {
             version,
@@ -55,6 +67,7 @@ pub(super) fn register(d: &Daraja, b: &Body, version: u8) -> Result<Response> {
             validation_url,
         },
     );
+    drop(st);
     Ok(Response::json(
         200,
         &json!({

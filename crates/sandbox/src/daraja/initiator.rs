@@ -379,7 +379,13 @@ pub(super) fn status(d: &Daraja, shared: &Shared, b: &Body) -> Result<Response> 
             });
         match found {
             _ if !credential_ok => failure("2001", BAD_INITIATOR, None),
-            None => failure("R000002", "The OriginalTransactionID is invalid.", None),
+            // The portal documents no "not found" code for status; R000002 is the
+            // reversal's. 25 is the table's "invalid request parameters" (daraja.md).
+            None => failure(
+                "25",
+                "Invalid request parameters: no transaction matches the TransactionID or OriginalConversationID.",
+                None,
+            ),
             Some((r, t)) => {
                 let at: u64 = t.time.parse().unwrap_or(0);
                 let (account_type, reason) = match t.kind {
@@ -506,14 +512,15 @@ pub(super) fn reversal(d: &Daraja, shared: &Shared, b: &Body) -> Result<Response
                 "The transaction has already been reversed.",
                 None,
             ),
+            // daraja.md: "B2C payments cannot be reversed through the API". Refused with
+            // the reversal's own code for an OriginalTransactionID it cannot act on;
+            // nothing moves and the payment stays unreversed.
+            Some(t) if t.kind == "b2c" => {
+                failure("R000002", "The OriginalTransactionID is invalid.", None)
+            }
             Some(t) => {
-                let (account_name, balance) = if t.kind == "b2c" {
-                    st.utility_cents += t.amount_cents;
-                    ("Utility Account", st.utility_cents)
-                } else {
-                    st.working_cents -= t.amount_cents;
-                    ("Working Account", st.working_cents)
-                };
+                st.working_cents -= t.amount_cents;
+                let (account_name, balance) = ("Working Account", st.working_cents);
                 if let Some(orig) = st.txns.get_mut(&transaction_id) {
                     orig.reversed = true;
                 }

@@ -19,7 +19,7 @@ mod qr;
 mod stk;
 mod time;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -93,7 +93,10 @@ pub struct Settings {
     pub working_balance_cents: i64,
     /// Starting Utility account balance in cents (KES 228,037.00); B2C pays from it.
     pub utility_balance_cents: i64,
-    /// Behave like production: C2B simulate is refused (default false).
+    /// Behave like production (default false): C2B simulate is refused (404.001.01), C2B
+    /// URLs must be https (http only for loopback hosts), and a shortcode's C2B URLs can be
+    /// registered once (a second registration gets 500.003.1001 "Urls are already
+    /// registered").
     pub production_like: bool,
     /// Send C2B validation requests to the ValidationURL (default true; external
     /// validation must be enabled by Safaricom in real life).
@@ -106,6 +109,16 @@ pub struct Settings {
     /// Refuse an STK push to a phone that still has one pending, with 500.001.1001
     /// "Unable to lock subscriber..." (default false).
     pub lock_subscriber: bool,
+    /// Spike arrest: Daraja requests admitted in any rolling second (the token call
+    /// included); each one beyond gets HTTP 500 `500.003.02` "Spike arrest violation..."
+    /// and is not processed. `None` (the default): no limit.
+    pub rate_per_second: Option<u32>,
+    /// Quota: Daraja requests admitted per [`Settings::quota_window`]; each one beyond gets
+    /// HTTP 500 `500.003.03` "Quota violation..." and is not processed. `None` (the
+    /// default): no quota.
+    pub quota: Option<u32>,
+    /// The fixed window `quota` counts in (24 h), starting at the first counted request.
+    pub quota_window: Duration,
 }
 
 impl Default for Settings {
@@ -132,6 +145,9 @@ impl Default for Settings {
             validation_timeout: Duration::from_secs(8),
             timestamp_tolerance: Duration::from_secs(600),
             lock_subscriber: false,
+            rate_per_second: None,
+            quota: None,
+            quota_window: Duration::from_secs(24 * 3600),
         }
     }
 }
@@ -193,6 +209,10 @@ pub struct Counters {
     pub initiator_requests: u64,
     /// `SecurityCredential`s that did not decrypt to the initiator password.
     pub bad_credentials: u64,
+    /// Requests refused with `500.003.02` (spike arrest, [`Settings::rate_per_second`]).
+    pub spike_arrests: u64,
+    /// Requests refused with `500.003.03` (quota, [`Settings::quota`]).
+    pub quota_violations: u64,
 }
 
 /// One completed money movement, addressable by its receipt (`TransactionID`).
@@ -238,6 +258,19 @@ pub(crate) struct Stats {
     pub c2b_confirmations: AtomicU64,
     pub initiator_requests: AtomicU64,
     pub bad_credentials: AtomicU64,
+    spike_arrests: AtomicU64,
+    quota_violations: AtomicU64,
+}
+
+/// What the throttling settings have admitted so far.
+#[derive(Default)]
+struct Throttle {
+    /// Admitted requests of the last second.
+    admitted: VecDeque<Instant>,
+    /// Start of the current quota window.
+    window_start: Option<Instant>,
+    /// Admitted requests in the current quota window.
+    window_count: u32,
 }
 
 /// Background jobs of the emulator itself (C2B validation round trips).
@@ -265,7 +298,7 @@ pub struct Daraja {
     pub(crate) pending: Arc<Pending>,
     pub(crate) agent: ureq::Agent,
     key: OnceLock<Option<RsaPrivateKey>>,
-    seq: AtomicU64,
+    throttle: Mutex<Throttle>,
 }
 
 type Result<T> = std::result::Result<T, Response>;
@@ -296,7 +329,7 @@ impl Daraja {
             pending: Arc::new(Pending::default()),
             agent,
             key: OnceLock::new(),
-            seq: AtomicU64::new(1),
+            throttle: Mutex::new(Throttle::default()),
         }
     }
 
@@ -398,6 +431,8 @@ impl Daraja {
             c2b_confirmations: get(&s.c2b_confirmations),
             initiator_requests: get(&s.initiator_requests),
             bad_credentials: get(&s.bad_credentials),
+            spike_arrests: get(&s.spike_arrests),
+            quota_violations: get(&s.quota_violations),
         }
     }
 
@@ -424,11 +459,15 @@ impl Daraja {
         } else {
             path
         };
-        if path == "/oauth/v1/generate" {
-            return self.oauth(req);
-        }
-        let Some(op) = Op::from_path(path) else {
+        let op = Op::from_path(path);
+        if op.is_none() && path != "/oauth/v1/generate" {
             return error(404, "404.001.01", "Resource not found");
+        }
+        if let Err(r) = self.throttle() {
+            return r;
+        }
+        let Some(op) = op else {
+            return self.oauth(req);
         };
         if req.method != "POST" {
             return error(405, "405.001", "Method Not Allowed");
@@ -454,6 +493,55 @@ impl Daraja {
             Op::Qr => qr::generate(&b),
         };
         answer.unwrap_or_else(|r| r)
+    }
+
+    /// Daraja's throttling: spike arrest ([`Settings::rate_per_second`], `500.003.02`), then
+    /// quota ([`Settings::quota`], `500.003.03`), both answered with HTTP 500 (daraja.md:
+    /// "not HTTP 429"). Refused requests are not processed and do not use up the budget.
+    fn throttle(&self) -> Result<()> {
+        let s = &self.settings;
+        if s.rate_per_second.is_none() && s.quota.is_none() {
+            return Ok(());
+        }
+        let now = Instant::now();
+        let mut t = self.throttle.lock().unwrap();
+        if let Some(rate) = s.rate_per_second {
+            while t
+                .admitted
+                .front()
+                .is_some_and(|at| now.duration_since(*at) >= Duration::from_secs(1))
+            {
+                t.admitted.pop_front();
+            }
+            if t.admitted.len() >= rate as usize {
+                self.stats.spike_arrests.fetch_add(1, Ordering::SeqCst);
+                return Err(error(
+                    500,
+                    "500.003.02",
+                    "Spike arrest violation: too many requests per second",
+                ));
+            }
+        }
+        if let Some(quota) = s.quota {
+            let expired = t
+                .window_start
+                .is_none_or(|start| now.duration_since(start) >= s.quota_window);
+            if expired {
+                t.window_start = Some(now);
+                t.window_count = 0;
+            }
+            if t.window_count >= quota {
+                self.stats.quota_violations.fetch_add(1, Ordering::SeqCst);
+                return Err(error(
+                    500,
+                    "500.003.03",
+                    "Quota violation: request allowance exceeded",
+                ));
+            }
+        }
+        t.admitted.push_back(now);
+        t.window_count += 1;
+        Ok(())
     }
 
     fn oauth(&self, req: &Request) -> Response {
@@ -542,9 +630,13 @@ impl Daraja {
         ok
     }
 
-    /// A number unique within this emulator, for ids.
+    /// A number for ids, unique across every emulator of the process (several sandboxes
+    /// run side by side in one test binary; Daraja's ids are unique, so a client may key a
+    /// shared store on them). Starts at a random point, so separate processes differ too.
     pub(crate) fn next_seq(&self) -> u64 {
-        self.seq.fetch_add(1, Ordering::SeqCst)
+        static SEQ: OnceLock<AtomicU64> = OnceLock::new();
+        SEQ.get_or_init(|| AtomicU64::new(rand::thread_rng().gen_range(0..1_000_000)))
+            .fetch_add(1, Ordering::SeqCst)
     }
 
     /// Schedules a webhook with the configured delay and retries.
@@ -756,7 +848,7 @@ impl Body<'_> {
         }
     }
 
-    /// An `http://` or `https://` URL with a host.
+    /// An `http://` or `https://` URL with a host (Daraja's sandbox accepts http).
     pub fn url(&self, field: &str) -> Result<String> {
         let s = self.string(field)?;
         let rest = s
@@ -766,6 +858,17 @@ impl Body<'_> {
         match host {
             Some(h) if !h.is_empty() && !s.chars().any(char::is_whitespace) => Ok(s),
             _ => Err(invalid(field)),
+        }
+    }
+
+    /// An `https://` URL with a host, or an `http://` one whose host is a loopback address
+    /// (`localhost`, `127.x.x.x`, `[::1]`) so that local tests can receive callbacks.
+    pub fn https_url(&self, field: &str) -> Result<String> {
+        let s = self.url(field)?;
+        if s.starts_with("https://") || is_loopback_http(&s) {
+            Ok(s)
+        } else {
+            Err(invalid(field))
         }
     }
 
@@ -790,6 +893,31 @@ impl Body<'_> {
             Err(invalid(field))
         }
     }
+}
+
+/// True for `http://` URLs whose host is `localhost`, a 127.0.0.0/8 address or `[::1]`.
+pub(crate) fn is_loopback_http(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        match v6.split_once(']') {
+            Some((h, _)) => {
+                return h
+                    .parse::<std::net::Ipv6Addr>()
+                    .is_ok_and(|a| a.is_loopback())
+            }
+            None => return false,
+        }
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|a| a.is_loopback())
 }
 
 /// Checks a `YYYYMMDDHHmmss` Kenyan timestamp is within the tolerance of now.

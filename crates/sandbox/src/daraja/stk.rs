@@ -40,7 +40,12 @@ pub(super) fn push(d: &Daraja, shared: &Shared, b: &Body) -> Result<Response> {
     let party_a = b.phone("PartyA")?;
     let party_b = b.digits("PartyB", 5, 7)?;
     let phone = b.phone("PhoneNumber")?;
-    let callback_url = b.url("CallBackURL")?;
+    // daraja.md: PhoneNumber is the "phone to prompt (same as PartyA)".
+    if phone != party_a {
+        return Err(invalid("PhoneNumber"));
+    }
+    // daraja.md: CallBackURL is an "https URL"; http only for loopback hosts (local tests).
+    let callback_url = b.https_url("CallBackURL")?;
     let account_ref = b.string_len("AccountReference", 1, 12)?;
     b.opt_string_len("TransactionDesc", 0, 13)?;
     check_stk_password(d, b, &shortcode, &ts)?;
