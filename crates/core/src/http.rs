@@ -539,16 +539,12 @@ mod tests {
         transport.agent.write().unwrap().0 = std::process::id().wrapping_add(1);
         let child = transport.agent();
         assert_eq!(transport.agent_pid(), std::process::id());
-        assert_ne!(
-            format!("{:p}", &*parent.config() as *const _),
-            format!("{:p}", &*child.config() as *const _),
+        assert!(
+            !std::ptr::eq(parent.config(), child.config()),
             "a new agent, not the inherited one"
         );
         // Afterwards the same agent is handed out again.
-        assert_eq!(
-            format!("{:p}", &*child.config() as *const _),
-            format!("{:p}", &*transport.agent().config() as *const _)
-        );
+        assert!(std::ptr::eq(child.config(), transport.agent().config()));
     }
 
     #[test]
