@@ -7,7 +7,6 @@ use tuma::daraja::{
     Environment, ResultDetails, StkPushRequest,
 };
 use tuma::umspay::UmsPayConfig;
-use tuma::webhook::Deduplicator;
 use tuma::{Client, Config, HttpConfig, Secret, StatumConfig};
 use tuma_sandbox::{Sandbox, SandboxConfig};
 
@@ -119,18 +118,17 @@ fn statum(client: &Client, hooks: &WebhookReceiver) -> Result<(), String> {
     );
 
     step("Statum: the airtime webhook arrives");
-    let seen = Deduplicator::default();
     let delivery = hooks
         .next("/statum", WAIT)
         .ok_or("no airtime webhook arrived within 5 s")?;
     let result = tuma::statum::parse_airtime_result(&delivery.body).map_err(|e| e.to_string())?;
+    let claim = claim(client, "statum.airtime_result", &delivery.body)?;
     println!(
-        "   result {} \"{}\" — charged KES {:.2}, wallet now KES {:.2}, new delivery: {}",
+        "   result {} \"{}\" — charged KES {:.2}, wallet now KES {:.2}, {claim}",
         result.result_code,
         result.result_desc,
-        result.charge,
-        result.account_balance,
-        seen.first_time(&result.request_id)
+        result.charge.unwrap_or_default(),
+        result.account_balance.unwrap_or_default(),
     );
     if result.request_id != top_up.request_id {
         return Err("the webhook's request_id does not match the top-up".into());
@@ -145,9 +143,27 @@ fn statum(client: &Client, hooks: &WebhookReceiver) -> Result<(), String> {
     Ok(())
 }
 
+/// Claims a callback, "processes" it (the demo only prints) and completes the claim; a
+/// redelivery would then be `done`.
+fn claim(client: &Client, kind: &str, body: &[u8]) -> Result<String, String> {
+    let received = client
+        .receive_callback(kind, body)
+        .map_err(|e| e.to_string())?;
+    if let Some(claim) = &received.claim {
+        client.complete_callback(claim).map_err(|e| e.to_string())?;
+    }
+    let again = client
+        .receive_callback(kind, body)
+        .map_err(|e| e.to_string())?;
+    Ok(format!(
+        "claimed: {}, a redelivery is {}",
+        received.status.as_str(),
+        again.status.as_str()
+    ))
+}
+
 fn daraja_flows(client: &Client, hooks: &WebhookReceiver) -> Result<(), String> {
     let daraja = client.daraja();
-    let seen = Deduplicator::default();
 
     step("Daraja: STK push KES 1 to 0708 374 149 (the payer accepts)");
     let push = daraja
@@ -159,12 +175,11 @@ fn daraja_flows(client: &Client, hooks: &WebhookReceiver) -> Result<(), String> 
     );
     let paid = next_stk(hooks, &push.checkout_request_id)?;
     println!(
-        "   callback: {:?} — receipt {}, KES {}, phone {}, first delivery: {}",
-        paid.outcome,
+        "   callback: {} — receipt {}, KES {}, phone {}",
+        paid.status,
         paid.mpesa_receipt_number.as_deref().unwrap_or("-"),
         paid.amount.unwrap_or_default(),
         paid.phone_number.as_deref().unwrap_or("-"),
-        seen.first_time(&paid.checkout_request_id)
     );
     let query = daraja
         .stk_query(&push.checkout_request_id)

@@ -25,6 +25,8 @@ pub(crate) struct Inner {
     pub umspay: crate::umspay::UmsPayState,
     /// Statum's `Authorization` header value, built once.
     pub statum_authorization: Option<crate::Secret>,
+    /// The worker pool of the asynchronous bindings, made on first use.
+    pub pool: std::sync::OnceLock<Arc<crate::pool::WorkerPool>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -55,6 +57,7 @@ impl Client {
                 daraja,
                 umspay,
                 statum_authorization,
+                pool: std::sync::OnceLock::new(),
             }),
         })
     }
@@ -74,6 +77,27 @@ impl Client {
     /// The configuration this client was built with.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// Runs `job` on this client's worker pool (see [`crate::pool`]): what the asynchronous
+    /// bindings run calls on. `Err(Busy)` when the pool is full; the job was not started.
+    pub fn submit(&self, job: crate::pool::Job) -> Result<()> {
+        let http = &self.inner.config.http;
+        self.inner
+            .pool
+            .get_or_init(|| {
+                crate::pool::WorkerPool::new(crate::pool::PoolLimits {
+                    max_threads: http.max_threads,
+                    max_queued: http.max_queued,
+                })
+            })
+            .submit(job)
+    }
+
+    /// Threads of this client's worker pool alive now and at the peak (zeros before the
+    /// first [`Client::submit`]).
+    pub fn worker_threads(&self) -> (usize, usize) {
+        self.inner.pool.get().map_or((0, 0), |p| p.threads())
     }
 
     /// Statum: SMS, airtime and account details.

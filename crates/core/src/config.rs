@@ -82,6 +82,12 @@ pub struct HttpConfig {
     /// Extra trusted root certificates (PEM, one or more), added to the built-in Mozilla
     /// roots: a corporate TLS-inspecting proxy's CA, or a test CA.
     pub extra_root_certificates_pem: Option<String>,
+    /// Most worker threads of the asynchronous bindings (Python's `AsyncClient`, Node):
+    /// calls in flight at once. Default 512.
+    pub max_threads: usize,
+    /// Most calls waiting for a worker beyond `max_threads`; one more is refused with a
+    /// `busy` error, not sent. Default 100 000.
+    pub max_queued: usize,
 }
 
 impl Default for HttpConfig {
@@ -95,6 +101,8 @@ impl Default for HttpConfig {
             allow_insecure_http: false,
             user_agent_suffix: None,
             extra_root_certificates_pem: None,
+            max_threads: 512,
+            max_queued: 100_000,
         }
     }
 }
@@ -122,6 +130,7 @@ impl Config {
     /// | `TUMA_DARAJA_*` | Daraja, see [`crate::daraja::DarajaConfig::from_env`] |
     /// | `TUMA_UMSPAY_*` | UMS Pay, see [`crate::umspay::UmsPayConfig::from_env`] |
     /// | `TUMA_CONNECT_TIMEOUT_MS`, `TUMA_TIMEOUT_MS`, `TUMA_MAX_RETRIES` | transport |
+    /// | `TUMA_MAX_THREADS`, `TUMA_MAX_QUEUED` | the bindings' worker pool |
     /// | `TUMA_ALLOW_INSECURE_HTTP` | `1` allows plain http to non-loopback hosts |
     /// | `TUMA_EXTRA_ROOT_CERTIFICATES_FILE` | a PEM file of extra trusted roots (corporate proxy CA) |
     /// | `TUMA_STORE_URL`, `TUMA_STORE_PREFIX`, `TUMA_STORE_TIMEOUT_MS` | shared state store (`memory` or `redis://…`) |
@@ -153,6 +162,12 @@ impl Config {
         }
         if let Some(v) = env_u64("TUMA_MAX_RETRIES")? {
             config.http.max_retries = v.min(10) as u32;
+        }
+        if let Some(v) = env_u64("TUMA_MAX_THREADS")? {
+            config.http.max_threads = usize::try_from(v).unwrap_or(usize::MAX);
+        }
+        if let Some(v) = env_u64("TUMA_MAX_QUEUED")? {
+            config.http.max_queued = usize::try_from(v).unwrap_or(usize::MAX);
         }
         if let Some(url) = env("TUMA_STORE_URL") {
             let mut store = crate::store::StoreConfig::new(url);
@@ -196,6 +211,12 @@ impl Config {
         }
         if h.max_retries > 10 {
             return Err(Error::config("http.max_retries", "must be at most 10"));
+        }
+        if h.max_threads == 0 || h.max_threads > 100_000 {
+            return Err(Error::config(
+                "http.max_threads",
+                "must be between 1 and 100000",
+            ));
         }
         if let Some(pem) = &h.extra_root_certificates_pem {
             crate::http::extra_roots(pem)?;

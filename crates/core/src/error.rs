@@ -187,6 +187,8 @@ pub enum ErrorKind {
     InvalidCallback,
     /// [`Error::Store`].
     Store,
+    /// [`Error::Busy`].
+    Busy,
 }
 
 impl ErrorKind {
@@ -203,11 +205,12 @@ impl ErrorKind {
         ErrorKind::Decode,
         ErrorKind::InvalidCallback,
         ErrorKind::Store,
+        ErrorKind::Busy,
     ];
 
     /// The stable lower-case name: `invalid_input`, `config`, `authentication`,
     /// `authorization`, `api`, `rate_limited`, `network`, `timeout`, `decode`,
-    /// `invalid_callback`, `store`.
+    /// `invalid_callback`, `store`, `busy`.
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::InvalidInput => "invalid_input",
@@ -221,6 +224,7 @@ impl ErrorKind {
             ErrorKind::Decode => "decode",
             ErrorKind::InvalidCallback => "invalid_callback",
             ErrorKind::Store => "store",
+            ErrorKind::Busy => "busy",
         }
     }
 
@@ -243,6 +247,9 @@ impl ErrorKind {
             ErrorKind::Decode => "the provider's answer could not be understood",
             ErrorKind::InvalidCallback => "a callback body that is not what the provider sends",
             ErrorKind::Store => "the shared state store failed or did not answer in time",
+            ErrorKind::Busy => {
+                "too many calls in flight: the call was not started (nothing was sent)"
+            }
         }
     }
 }
@@ -354,6 +361,12 @@ pub enum Error {
         message: String,
         /// The payment's ids, when a money call failed on the store before sending.
         recovery: Option<Box<Recovery>>,
+    },
+    /// Too many calls in flight on this client's worker pool (the bindings' asynchronous
+    /// calls): the call was refused before it started, so nothing was sent.
+    Busy {
+        /// The bound that was reached.
+        message: String,
     },
     /// A callback or webhook body that is not what the provider sends.
     InvalidCallback {
@@ -472,6 +485,7 @@ impl Error {
             Error::InvalidInput { .. }
             | Error::Config { .. }
             | Error::Store { .. }
+            | Error::Busy { .. }
             | Error::InvalidCallback { .. } => Fate::NotSent,
             Error::Api(e) => e.fate,
             Error::Authentication { fate, .. }
@@ -571,6 +585,7 @@ impl Error {
             Error::Decode { .. } => ErrorKind::Decode,
             Error::InvalidCallback { .. } => ErrorKind::InvalidCallback,
             Error::Store { .. } => ErrorKind::Store,
+            Error::Busy { .. } => ErrorKind::Busy,
         }
     }
 
@@ -583,7 +598,10 @@ impl Error {
     /// The provider involved, if any.
     pub fn provider(&self) -> Option<Provider> {
         match self {
-            Error::InvalidInput { .. } | Error::Config { .. } | Error::Store { .. } => None,
+            Error::InvalidInput { .. }
+            | Error::Config { .. }
+            | Error::Store { .. }
+            | Error::Busy { .. } => None,
             Error::Authentication { provider, .. }
             | Error::Authorization { provider, .. }
             | Error::RateLimited { provider, .. }
@@ -722,6 +740,7 @@ impl fmt::Display for Error {
                 write!(f, "invalid {provider} callback: {message}")
             }
             Error::Store { message, .. } => write!(f, "shared state store: {message}"),
+            Error::Busy { message } => write!(f, "too busy: {message} (the call was not sent)"),
         }
     }
 }

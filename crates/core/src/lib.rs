@@ -34,6 +34,7 @@ pub mod logging;
 pub mod ops;
 mod payment_status;
 pub mod phone;
+pub mod pool;
 mod refusals;
 mod registry;
 mod secret;
