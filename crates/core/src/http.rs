@@ -12,6 +12,8 @@ use crate::error::{Error, Fate, Provider, Result};
 
 /// Largest response body read (1 MiB): provider answers are small.
 const MAX_BODY: u64 = 1 << 20;
+/// ureq's input and output buffers per connection, and the largest response header.
+const BUFFER: usize = 32 * 1024;
 
 /// Whether a request may be sent more than once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +92,12 @@ impl Transport {
             .timeout_global(Some(config.timeout()))
             .proxy(None)
             .max_redirects(0)
+            // Provider answers are small (headers well under 4 KiB, bodies read in pieces up
+            // to MAX_BODY): ureq's 128 KiB buffers per connection, both ways, were most of
+            // what a call in flight holds.
+            .input_buffer_size(BUFFER)
+            .output_buffer_size(BUFFER)
+            .max_response_header_size(BUFFER)
             .build();
         let mut user_agent = format!("tuma/{}", env!("CARGO_PKG_VERSION"));
         if let Some(suffix) = &config.user_agent_suffix {
