@@ -558,6 +558,9 @@ impl Error {
     pub(crate) fn with_recovery(mut self, mut recovery: Recovery) -> Self {
         let fate = self.fate();
         recovery.advice = recovery.advice_for(fate);
+        if recovery.request_id.is_none() {
+            recovery.request_id = self.request_id().map(str::to_string);
+        }
         if let Some(slot) = self.recovery_mut() {
             *slot = Some(Box::new(recovery));
         }

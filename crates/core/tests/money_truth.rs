@@ -352,6 +352,9 @@ fn every_documented_refusal_is_refused_and_every_other_answer_is_unknown() {
             .expect("every money error carries its recovery ids");
         assert_eq!(recovery.operation, row.op);
         assert!(!recovery.advice.is_empty());
+        if let Some(id) = err.request_id() {
+            assert_eq!(recovery.request_id.as_deref(), Some(id), "{}", row.op);
+        }
         assert_eq!(json["recovery"]["operation"], row.op);
         table.push_str(&format!(
             "| {} | {:?} | {} | {} |\n",
@@ -1043,6 +1046,15 @@ fn a_callback_pushed_by_another_process_is_verified_by_query_with_a_memory_store
             .is_some(),
         "a real payment is not refused for want of a shared journal"
     );
+    // An id Daraja itself does not know is a forgery, journal or not.
+    let invented = String::from_utf8(body.clone())
+        .unwrap()
+        .replace(&paid.checkout_request_id, "ws_CO_000000000000000forged");
+    let e = this_worker
+        .daraja()
+        .confirm_stk_payment(None, Some(invented.as_bytes()))
+        .unwrap_err();
+    assert_eq!(e.kind(), "invalid_callback", "{e}");
     // Required by configuration, the same callback is refused.
     let mut strict = StoreConfig::new("memory");
     strict.journal_required = Some(true);

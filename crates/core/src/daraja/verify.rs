@@ -55,7 +55,22 @@ impl Daraja<'_> {
                 phone,
             )?;
         }
-        let answer = self.stk_query(&id)?;
+        let answer = match self.stk_query(&id) {
+            Ok(answer) => answer,
+            // Daraja refusing to know the id (an invalid CheckoutRequestID) while a callback
+            // claims it was paid: the callback is forged.
+            Err(e)
+                if e.fate() == crate::Fate::Refused
+                    && e.kind() == "api"
+                    && parsed.as_ref().is_some_and(|cb| cb.is_success()) =>
+            {
+                return Err(Error::callback(
+                    Provider::Daraja,
+                    format!("Daraja does not know this CheckoutRequestID ({e})"),
+                ))
+            }
+            Err(e) => return Err(e),
+        };
         let paid = !answer.pending && answer.outcome.is_success();
         if let Some(cb) = &parsed {
             if cb.is_success() && !paid {
