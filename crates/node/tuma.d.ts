@@ -92,8 +92,21 @@ export interface StoreOptions {
   keyPrefix?: string
   /** Bound on every store call, in milliseconds (default 250). */
   timeoutMs?: number
-  /** How long callback ids are remembered, in seconds (default 7 days). */
+  /** How long a completed callback id is remembered as `done`, in seconds (default 7 days). */
   dedupTtlSecs?: number
+  /**
+   * How long a callback claim lasts, in milliseconds (default 60 000): a worker that dies
+   * holding a claim loses it after this, and a redelivery can then claim it.
+   */
+  callbackLeaseMs?: number
+  /** How long the payment journal keeps a push, in seconds (default 3 days). */
+  journalTtlSecs?: number
+  /**
+   * Whether a callback claiming payment for a push missing from the payment journal is
+   * refused as forged. Default: yes with Redis (it sees every worker's pushes), no with the
+   * memory store (such a callback is then verified by query alone).
+   */
+  journalRequired?: boolean
 }
 
 // ---------------------------------------------------------------------------------------
@@ -149,13 +162,15 @@ export interface StatumResult {
 
 /** The airtime result webhook (`statum.airtime_result`). */
 export interface StatumAirtimeResult extends StatumResult {
-  charge: number
-  accountBalance: number
+  /** What was taken from the wallet, in KES; a failed top-up may come without it. */
+  charge: number | null
+  /** Wallet balance after the charge, in KES; a failed top-up may come without it. */
+  accountBalance: number | null
 }
 
 export interface StatumApi {
   sendSms(request: SendSmsRequest): Promise<StatumResponse>
-  /** Moves money: never resent after it may have arrived (see `TumaError.outcomeUnknown`). */
+  /** Moves money: never resent after it may have arrived (see `TumaError.fate` and `recovery`). */
   airtime(request: AirtimeRequest): Promise<StatumResponse>
   accountDetails(request?: Record<string, never>): Promise<AccountDetails>
 }
@@ -176,6 +191,9 @@ export type Outcome =
   | 'other'
 
 export type IdentifierType = 'shortcode' | 'till' | 'msisdn'
+
+/** Where a payment stands, in the vocabulary shared by every provider. */
+export type PaymentStatus = 'completed' | 'failed' | 'cancelled' | 'timeout' | 'pending'
 
 export interface StkPushRequest {
   phone: string
@@ -220,6 +238,8 @@ export interface StkQueryResponse {
   resultCode: string
   resultDesc: string
   outcome: Outcome
+  /** `pending` while M-Pesa is still processing. */
+  status: PaymentStatus
   responseCode: string
   responseDescription: string
 }
@@ -343,6 +363,8 @@ export interface StkCallback {
   resultCode: string
   resultDesc: string
   outcome: Outcome
+  /** `completed`, `cancelled` (1032), `timeout` (1037) or `failed`. */
+  status: PaymentStatus
   amount: number | null
   mpesaReceiptNumber: string | null
   /** `YYYYMMDDHHmmss`, Kenyan time. */
@@ -437,6 +459,8 @@ export interface DarajaResult {
   resultCode: string
   resultDesc: string
   outcome: Outcome
+  /** `completed` or `failed`. */
+  status: PaymentStatus
   originatorConversationId: string
   conversationId: string
   transactionId: string | null
@@ -479,7 +503,9 @@ export interface DarajaApi {
   stkQuery(request: StkQueryRequest): Promise<StkQueryResponse>
   /**
    * Verify by query before shipping goods: the query's answer when paid, null otherwise. A
-   * callback that claims a payment Daraja does not confirm rejects with InvalidCallbackError.
+   * callback that claims a payment is checked against the payment journal first (a push this
+   * application made, from this shortcode, same amount and phone), then against an STK query;
+   * a callback that disagrees with either rejects with InvalidCallbackError.
    */
   confirmStkPayment(request: ConfirmStkPaymentRequest): Promise<StkQueryResponse | null>
   c2bRegisterUrls(request: C2bRegisterUrlsRequest): Promise<C2bResponse>
@@ -499,7 +525,7 @@ export interface UmsPayStkPushRequest {
   /** Whole shillings, 10–250 000. */
   amount: number
   phone: string
-  /** Your reference for the payment. */
+  /** Your reference for the payment, 1–12 characters (it becomes the STK AccountReference). */
   reference: string
 }
 
@@ -562,9 +588,15 @@ export type ConfirmPaymentRequest =
 
 /** A UMS Pay webhook (`umspay.webhook`). */
 export interface UmsPayWebhookEvent {
+  /**
+   * From the body's `event` field when present; otherwise `ResponseCode` 0 is completed,
+   * another code failed, no code initiated.
+   */
   event: 'payment.initiated' | 'payment.completed' | 'payment.failed'
   transactionRequestId: string
   responseCode: number | null
+  /** `pending` without a `ResponseCode`. */
+  status: PaymentStatus
   responseDescription: string | null
   merchantRequestId: string | null
   checkoutRequestId: string | null
@@ -583,7 +615,12 @@ export interface UmsPayApi {
   transactionStatus(request: TransactionRequestIdRequest): Promise<TransactionStatus>
   /** Polls until the payment leaves `pending` or `timeoutMs` passes. */
   waitForStatus(request: WaitForStatusRequest): Promise<TransactionStatus>
-  /** The completed payment, or null when it did not complete. */
+  /**
+   * The completed payment, or null when it did not complete. A webhook that claims a payment
+   * is checked against the payment journal first (a push this application made, same amount,
+   * phone and reference), then against a status query; any disagreement rejects with
+   * InvalidCallbackError.
+   */
   confirmPayment(request: ConfirmPaymentRequest): Promise<CompletedPayment | null>
 }
 
@@ -597,19 +634,47 @@ export interface ReceiveCallbackRequest {
   body: string
 }
 
+/**
+ * What `receive` found: `claimed` (yours: process, then `complete` or `release`),
+ * `in_progress` (another worker holds an unexpired claim: answer non-200 so the provider
+ * redelivers), `done` (processed before: answer 200, do nothing).
+ */
+export type ClaimStatus = 'claimed' | 'in_progress' | 'done'
+
 export interface ReceivedCallback {
-  /** False for a redelivery: answer 200, but do not act on it again. */
+  /** True when this call claimed it (`status` is `claimed`). */
   firstTime: boolean
+  status: ClaimStatus
+  /** The token to `complete` or `release`; null unless `status` is `claimed`. */
+  claim: string | null
   /** The id it was de-duplicated on (request id, CheckoutRequestID, TransID...). */
   id: string
   /** The parsed callback, as the matching `callbacks.*` parser returns it. */
   callback: unknown
 }
 
+export interface ClaimRequest {
+  /** `claim` of a `ReceivedCallback`. */
+  claim: string
+}
+
 export interface CallbacksApi {
-  /** Parses a callback and tells whether it is the first delivery (process- or fleet-wide). */
+  /**
+   * Parses a callback and claims its id for `store.callbackLeaseMs` (process- or
+   * fleet-wide). A `StoreError` when the store cannot answer: never a guess.
+   */
   receive(request: ReceiveCallbackRequest): Promise<ReceivedCallback>
-  /** True the first time `id` is seen; a `StoreError` when Redis cannot answer. */
+  /**
+   * Marks a claimed callback processed: redeliveries are then `done`. `leaseHeld` is false
+   * when the lease had run out meanwhile (another worker may have processed it too).
+   */
+  complete(request: ClaimRequest): Promise<{ completed: true, leaseHeld: boolean }>
+  /**
+   * Gives a claim back after processing failed, so the next redelivery is processed;
+   * `released` is false when the lease had already run out.
+   */
+  release(request: ClaimRequest): Promise<{ released: boolean }>
+  /** True the first time `id` is seen (a mark, with no way back: prefer claims). */
   firstTime(request: { id: string }): Promise<{ firstTime: boolean }>
 }
 
@@ -624,7 +689,7 @@ export declare class Client {
   readonly statum: StatumApi
   readonly daraja: DarajaApi
   readonly umspay: UmsPayApi
-  /** Receiving callbacks: parse and recognise redeliveries. */
+  /** Receiving callbacks: parse, claim, complete or release. */
   readonly callbacks: CallbacksApi
   /** Any operation by its core name (`statum.send_sms`); the typed methods call this. */
   call(operation: string, request?: object): Promise<unknown>
@@ -702,8 +767,52 @@ export declare const version: string
 // Errors
 
 export type ErrorKind =
-  | 'invalid_input' | 'config' | 'authentication' | 'api' | 'rate_limited' | 'network'
-  | 'timeout' | 'decode' | 'invalid_callback' | 'store'
+  | 'invalid_input' | 'config' | 'authentication' | 'authorization' | 'api' | 'rate_limited'
+  | 'network' | 'timeout' | 'decode' | 'invalid_callback' | 'store' | 'busy'
+
+/**
+ * What became of the request of a failed call: `not_sent` (nothing reached the provider:
+ * safe to send again), `refused` (a documented refusal: not processed), `unknown` (it may
+ * have been processed: for a money call, recover before sending again).
+ */
+export type Fate = 'not_sent' | 'refused' | 'unknown'
+
+/**
+ * What identifies the payment of a failed money call (STK push, B2C, B2B, reversal, Statum
+ * airtime, UMS Pay STK push) once its input was valid. Each id is present only when known.
+ */
+export interface Recovery {
+  /** The operation, e.g. `daraja.stk_push`. */
+  operation: string
+  /** The phone paid or charged, normalised (`2547…`). */
+  phone?: string
+  /** Whole shillings. */
+  amount?: number
+  /** The paying or paid Daraja shortcode; the UMS Pay account id. */
+  shortcode?: string
+  /** B2B: the shortcode paid (`PartyB`). */
+  receiver?: string
+  /** STK push and B2B: the `AccountReference` sent. */
+  accountReference?: string
+  /** STK push: the `Timestamp` sent (`YYYYMMDDHHmmss`, Kenyan time). */
+  timestamp?: string
+  /** UMS Pay: your `reference`. */
+  reference?: string
+  /** B2C, B2B, reversal: the `OriginatorConversationID` sent. */
+  originatorConversationId?: string
+  /** Reversal: the receipt being reversed. */
+  transactionId?: string
+  /** Daraja STK: the `CheckoutRequestID`, when an answer carried one. */
+  checkoutRequestId?: string
+  /** Daraja: the `ConversationID`, when an answer carried one. */
+  conversationId?: string
+  /** UMS Pay: the `transaction_request_id`, when an answer carried one. */
+  transactionRequestId?: string
+  /** Statum or Daraja: the provider's request id, when an answer carried one. */
+  requestId?: string
+  /** What to do now, in one sentence (depends on the operation and the fate). */
+  advice: string
+}
 
 /** Any failure reported by tuma. */
 export declare class TumaError extends Error {
@@ -720,15 +829,22 @@ export declare class TumaError extends Error {
   readonly field: string | null
   /** How long the provider asked to wait, on `RateLimitedError`. */
   readonly retryAfterMs: number | null
+  /** What became of the request: see `Fate`. */
+  readonly fate: Fate
   /**
-   * True when the request may have been processed although the call failed: for a
-   * money-moving call, check the status (or wait for the callback) before sending again.
+   * True when the request may have been processed although the call failed (`fate` is
+   * `unknown`): for a money-moving call, check the status (or wait for the callback) before
+   * sending again.
    */
   readonly outcomeUnknown: boolean
+  /** The payment's ids and advice, on a money call whose input was valid; else null. */
+  readonly recovery: Recovery | null
 }
 export declare class InvalidInputError extends TumaError { readonly kind: 'invalid_input' }
 export declare class ConfigError extends TumaError { readonly kind: 'config' }
 export declare class AuthenticationError extends TumaError { readonly kind: 'authentication' }
+/** HTTP 403: valid credentials, not allowed this operation or resource. */
+export declare class AuthorizationError extends TumaError { readonly kind: 'authorization' }
 export declare class ApiError extends TumaError { readonly kind: 'api' }
 export declare class RateLimitedError extends TumaError { readonly kind: 'rate_limited' }
 export declare class NetworkError extends TumaError { readonly kind: 'network' }
@@ -737,3 +853,5 @@ export declare class DecodeError extends TumaError { readonly kind: 'decode' }
 export declare class InvalidCallbackError extends TumaError { readonly kind: 'invalid_callback' }
 /** The shared state store (Redis) failed: for de-duplication, do not act on a guess. */
 export declare class StoreError extends TumaError { readonly kind: 'store' }
+/** Too many calls in flight on a bounded worker pool: not started, nothing sent. */
+export declare class BusyError extends TumaError { readonly kind: 'busy' }

@@ -10,7 +10,11 @@ const native = require('./index.js')
 // ---------------------------------------------------------------------------------------
 // Errors: one root class, one subclass per kind of the core's error.
 
-/** Any failure reported by tuma. `kind` says which; the subclasses match it. */
+/**
+ * Any failure reported by tuma. `kind` says which; the subclasses match it. `fate` says
+ * what became of the request (`not_sent`, `refused`, `unknown`); on a money call whose
+ * input was valid, `recovery` holds the payment's ids and the advice (camelCase keys).
+ */
 class TumaError extends Error {
   constructor (detail) {
     super(detail.message)
@@ -22,13 +26,16 @@ class TumaError extends Error {
     this.requestId = detail.request_id ?? null
     this.field = detail.field ?? null
     this.retryAfterMs = detail.retry_after_ms ?? null
+    this.fate = detail.fate
     this.outcomeUnknown = detail.outcome_unknown === true
+    this.recovery = isPlainObject(detail.recovery) ? toCamel(detail.recovery) : null
   }
 }
 
 class InvalidInputError extends TumaError {}
 class ConfigError extends TumaError {}
 class AuthenticationError extends TumaError {}
+class AuthorizationError extends TumaError {}
 class ApiError extends TumaError {}
 class RateLimitedError extends TumaError {}
 class NetworkError extends TumaError {}
@@ -36,18 +43,21 @@ class TimeoutError extends TumaError {}
 class DecodeError extends TumaError {}
 class InvalidCallbackError extends TumaError {}
 class StoreError extends TumaError {}
+class BusyError extends TumaError {}
 
 const ERROR_CLASSES = {
   invalid_input: InvalidInputError,
   config: ConfigError,
   authentication: AuthenticationError,
+  authorization: AuthorizationError,
   api: ApiError,
   rate_limited: RateLimitedError,
   network: NetworkError,
   timeout: TimeoutError,
   decode: DecodeError,
   invalid_callback: InvalidCallbackError,
-  store: StoreError
+  store: StoreError,
+  busy: BusyError
 }
 
 // The native layer throws an Error whose message is the core's error JSON
@@ -222,11 +232,13 @@ module.exports = {
   InvalidInputError,
   ConfigError,
   AuthenticationError,
+  AuthorizationError,
   ApiError,
   RateLimitedError,
   NetworkError,
   TimeoutError,
   DecodeError,
   InvalidCallbackError,
-  StoreError
+  StoreError,
+  BusyError
 }

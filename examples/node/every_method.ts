@@ -3,8 +3,9 @@
 // variables pointing at the sandbox (`tuma sandbox`) or real credentials.
 import {
   Client, callbacks, utils, parseCallback, utility, operations, callbackKinds, utilities, version,
-  TumaError, ApiError, InvalidInputError, RateLimitedError, StoreError,
-  type StkCallback, type TransactionStatus, type DarajaResult, type StkQueryResponse
+  TumaError, ApiError, InvalidInputError, RateLimitedError, StoreError, InvalidCallbackError,
+  type StkCallback, type TransactionStatus, type DarajaResult, type StkQueryResponse,
+  type Fate, type Recovery, type ClaimStatus, type PaymentStatus
 } from 'tuma'
 
 async function statum (client: Client): Promise<void> {
@@ -22,6 +23,8 @@ async function daraja (client: Client): Promise<void> {
   const confirmed: StkQueryResponse | null = await client.daraja.confirmStkPayment({ checkoutRequestId: push.checkoutRequestId })
   if (confirmed !== null) console.log('paid', confirmed.resultDesc)
   if (!query.pending && query.outcome === 'success') console.log('paid', query.resultDesc)
+  const where: PaymentStatus = query.status
+  console.log(where)
   await client.daraja.c2bRegisterUrls({ confirmationUrl: 'https://shop.example/c2b/confirm', validationUrl: 'https://shop.example/c2b/validate', responseType: 'Completed' })
   await client.daraja.c2bSimulate({ phone: '254708374149', amount: 100, billRefNumber: 'INV-1', commandId: 'pay_bill' })
   const b2c = await client.daraja.b2c({ phone: '254708374149', amount: 100, remarks: 'Refund', commandId: 'business_payment', occasion: 'Returns' })
@@ -71,27 +74,59 @@ function local (): void {
   console.log(version, operations().length, callbackKinds().length, utilities().length)
 }
 
+// Claim, process, complete; release when processing fails. Returns the HTTP status to answer.
+async function receiveCallback (client: Client, body: string, process: (callback: unknown) => Promise<void>): Promise<number> {
+  const received = await client.callbacks.receive({ kind: 'statum.result', body })
+  const status: ClaimStatus = received.status
+  if (status === 'done') return 200
+  if (status === 'in_progress' || received.claim === null) return 503
+  try {
+    await process(received.callback)
+  } catch (error) {
+    const { released }: { released: boolean } = await client.callbacks.release({ claim: received.claim })
+    console.error('will be redelivered', released, error)
+    return 500
+  }
+  const { completed, leaseHeld } = await client.callbacks.complete({ claim: received.claim })
+  if (!leaseHeld) console.warn('the lease ran out while processing: another worker may have done it too')
+  return completed ? 200 : 500
+}
+
+// What a failed money call tells: its fate, and the payment's ids.
+function recover (error: TumaError): void {
+  const fate: Fate = error.fate
+  const recovery: Recovery | null = error.recovery
+  if (recovery !== null) {
+    console.error(fate, recovery.operation, recovery.phone, recovery.amount, recovery.accountReference,
+      recovery.checkoutRequestId, recovery.originatorConversationId, recovery.transactionRequestId, recovery.advice)
+  }
+}
+
 async function main (): Promise<void> {
   const client = Client.fromEnv()
   const explicit = new Client({
     statum: { consumerKey: 'key', consumerSecret: 'secret' },
     daraja: { consumerKey: 'key', consumerSecret: 'secret', environment: 'sandbox', shortcode: '174379', passkey: 'passkey', callbackUrl: 'https://shop.example/mpesa/stk' },
     umspay: { apiKey: 'key', email: 'dev@shop.example', accountId: 'UMPAY-1' },
-    http: { timeoutMs: 30_000, maxRetries: 2 }
+    http: { timeoutMs: 30_000, maxRetries: 2 },
+    store: { url: 'memory', callbackLeaseMs: 60_000, journalTtlSecs: 3 * 24 * 3600, dedupTtlSecs: 7 * 24 * 3600, journalRequired: false }
   })
   console.log(typeof explicit.call)
   try {
     await statum(client)
     await daraja(client)
     await umspay(client)
-    const received = await client.callbacks.receive({ kind: 'statum.result', body: '{"request_id":"r1","result_code":"200","result_desc":"ok"}' })
-    if (received.firstTime) console.log('new callback', received.id)
+    const answer = await receiveCallback(client, '{"request_id":"r1","result_code":"200","result_desc":"ok"}',
+      async (callback) => { console.log('new callback', callback) })
+    console.log('answer', answer)
     const seen: { firstTime: boolean } = await client.callbacks.firstTime({ id: 'order-42' })
     console.log(seen.firstTime)
   } catch (error) {
+    if (error instanceof TumaError) recover(error)
     if (error instanceof InvalidInputError) console.error('fix the input', error.field)
     else if (error instanceof StoreError) console.error('store down: do not ship yet')
     else if (error instanceof RateLimitedError) console.error('slow down', error.retryAfterMs)
+    else if (error instanceof InvalidCallbackError) console.error('forged callback', error.message)
     else if (error instanceof ApiError) console.error(error.provider, error.status, error.code, error.requestId)
     else if (error instanceof TumaError && error.outcomeUnknown) console.error('check the status before retrying:', error.message)
     else throw error

@@ -35,8 +35,13 @@ test('a body that is not a provider callback is an InvalidCallbackError', () => 
       return true
     })
   }
-  assert.throws(() => tuma.callbacks.statum.airtimeResult('{"request_id":"r","result_code":"200"}'),
+  assert.throws(() => tuma.callbacks.statum.airtimeResult('{"request_id":"r","result_code":"200","charge":"x"}'),
     (e) => e instanceof tuma.InvalidCallbackError && /charge/.test(e.message))
+})
+
+test('a failed top-up may come without charge and balance: they are null', () => {
+  const failed = tuma.callbacks.statum.airtimeResult('{"request_id":"r2","result_code":"400","result_desc":"Top up failed"}')
+  assert.deepEqual(failed, { requestId: 'r2', resultCode: '400', resultDesc: 'Top up failed', charge: null, accountBalance: null })
 })
 
 test('an unknown callback kind is an InvalidInputError; a parsed object is a TypeError', () => {
@@ -51,14 +56,19 @@ test('utils.phone.normalize gives the international form and a carrier hint', ()
   assert.throws(() => tuma.utility('phone.fly', {}), (e) => e instanceof tuma.InvalidInputError && e.field === 'utility')
 })
 
-test('client.callbacks.receive parses a delivery and recognises the redelivery', async () => {
+test('client.callbacks.receive parses a delivery and claims it; the redelivery is not first', async () => {
   const client = new tuma.Client({})
   const body = `{"request_id":"node-${process.pid}-${Date.now()}","charge":48.5,"account_balance":5000,"result_code":"200","result_desc":"ok"}`
   const first = await client.callbacks.receive({ kind: 'statum.airtime_result', body })
   assert.equal(first.firstTime, true)
+  assert.equal(first.status, 'claimed')
+  assert.equal(typeof first.claim, 'string')
   assert.equal(first.callback.charge, 48.5)
+  assert.equal(first.callback.requestId, first.id)
   const again = await client.callbacks.receive({ kind: 'statum.airtime_result', body })
   assert.equal(again.firstTime, false)
+  assert.equal(again.status, 'in_progress')
+  assert.equal(again.claim, null)
   assert.equal(again.id, first.id)
   await assert.rejects(client.callbacks.receive({ kind: 'statum.airtime_result', body: 'nope' }), tuma.InvalidCallbackError)
   const id = `order-${process.pid}-${Date.now()}`

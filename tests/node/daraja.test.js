@@ -44,6 +44,7 @@ test('stkPush, its callback, and stkQuery', async () => {
   assert.equal(callback.checkoutRequestId, push.checkoutRequestId)
   assert.equal(callback.resultCode, '0')
   assert.equal(callback.outcome, 'success')
+  assert.equal(callback.status, 'completed')
   assert.equal(callback.amount, 10)
   assert.match(callback.mpesaReceiptNumber, /^[A-Z0-9]{10}$/)
   assert.equal(callback.phoneNumber, '254708374149')
@@ -61,6 +62,7 @@ test('a cancelled push reports its outcome in the callback', async () => {
   const callback = tuma.callbacks.daraja.stkCallback(received('/stk').find((r) => r.body.includes(push.checkoutRequestId)).body)
   assert.equal(callback.resultCode, '1032')
   assert.equal(callback.outcome, 'cancelled_by_user')
+  assert.equal(callback.status, 'cancelled')
   assert.equal(callback.mpesaReceiptNumber, null)
 })
 
@@ -98,10 +100,24 @@ test('b2c, then transactionStatus, reversal and accountBalance, with their resul
   assert.equal(statusResult.details.kind, 'transaction_status')
   assert.equal(statusResult.details.receiptNo, receipt)
 
-  const reversal = await client.daraja.reversal({ transactionId: receipt, amount: 100, remarks: 'Mistake', shortcode: '600981' })
+  // B2C payments cannot be reversed through the API: the result says so (R000002).
+  const refused = await client.daraja.reversal({ transactionId: receipt, amount: 100, remarks: 'Mistake', shortcode: '600981' })
+  assert.equal(refused.responseCode, '0')
+  await waitFor(() => received('/result').some((r) => r.body.includes(refused.conversationId)))
+  const refusedResult = tuma.callbacks.daraja.result(received('/result').find((r) => r.body.includes(refused.conversationId)).body)
+  assert.equal(refusedResult.resultCode, 'R000002')
+  assert.equal(refusedResult.status, 'failed')
+
+  // A paid STK push can be reversed.
+  const push = await client.daraja.stkPush({ phone: '0708374149', amount: 40, accountReference: 'ORDER-R' })
+  await waitFor(() => received('/stk').some((r) => r.body.includes(push.checkoutRequestId)))
+  const paid = tuma.callbacks.daraja.stkCallback(received('/stk').find((r) => r.body.includes(push.checkoutRequestId)).body)
+  const reversal = await client.daraja.reversal({ transactionId: paid.mpesaReceiptNumber, amount: 40, remarks: 'Mistake' })
   assert.equal(reversal.responseCode, '0')
   await waitFor(() => received('/result').some((r) => r.body.includes(reversal.conversationId)))
   const reversalResult = tuma.callbacks.daraja.result(received('/result').find((r) => r.body.includes(reversal.conversationId)).body)
+  assert.equal(reversalResult.resultCode, '0', reversalResult.resultDesc)
+  assert.equal(reversalResult.status, 'completed')
   assert.equal(reversalResult.details.kind, 'reversal')
 
   const balance = await client.daraja.accountBalance()

@@ -17,12 +17,15 @@ test('every error class derives from TumaError and Error, with its kind', () => 
     invalid_input: tuma.InvalidInputError,
     config: tuma.ConfigError,
     authentication: tuma.AuthenticationError,
+    authorization: tuma.AuthorizationError,
     api: tuma.ApiError,
     rate_limited: tuma.RateLimitedError,
     network: tuma.NetworkError,
     timeout: tuma.TimeoutError,
     decode: tuma.DecodeError,
-    invalid_callback: tuma.InvalidCallbackError
+    invalid_callback: tuma.InvalidCallbackError,
+    store: tuma.StoreError,
+    busy: tuma.BusyError
   }
   for (const [kind, Class] of Object.entries(classes)) {
     assert.equal(typeof Class, 'function', kind)
@@ -38,7 +41,29 @@ test('a refused connection is a NetworkError that was certainly not sent', async
     assert.ok(e instanceof tuma.NetworkError, String(e))
     assert.equal(e.kind, 'network')
     assert.equal(e.provider, 'statum')
+    assert.equal(e.fate, 'not_sent')
     assert.equal(e.outcomeUnknown, false)
+    // Valid input to a money call: the error names the payment, and says it is safe to resend.
+    assert.equal(e.recovery.operation, 'statum.airtime')
+    assert.equal(e.recovery.phone, '254712345678')
+    assert.equal(e.recovery.amount, 50)
+    assert.match(e.recovery.advice, /safe to send/)
+    return true
+  })
+})
+
+test('bad input was not sent and carries no recovery; nor does a call that moves no money', async () => {
+  const client = clientFor('http://127.0.0.1:1/')
+  await assert.rejects(client.statum.airtime({ phone: '254712345678', amount: 1 }), (e) => {
+    assert.ok(e instanceof tuma.InvalidInputError, String(e))
+    assert.equal(e.fate, 'not_sent')
+    assert.equal(e.recovery, null)
+    return true
+  })
+  await assert.rejects(client.statum.accountDetails(), (e) => {
+    assert.ok(e instanceof tuma.NetworkError, String(e))
+    assert.equal(e.fate, 'not_sent')
+    assert.equal(e.recovery, null)
     return true
   })
 })
@@ -51,7 +76,10 @@ test('a money-moving call that times out after sending is outcomeUnknown', async
     await assert.rejects(client.statum.airtime({ phone: '254712345678', amount: 50 }), (e) => {
       assert.ok(e instanceof tuma.TimeoutError, String(e))
       assert.equal(e.kind, 'timeout')
+      assert.equal(e.fate, 'unknown')
       assert.equal(e.outcomeUnknown, true)
+      assert.equal(e.recovery.operation, 'statum.airtime')
+      assert.match(e.recovery.advice, /do not top up again/)
       return true
     })
     assert.ok(Date.now() - started < 1400, 'the timeout fired before the answer')

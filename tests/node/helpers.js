@@ -21,7 +21,8 @@ function sandboxBinary () {
 
 /**
  * Starts `tuma-sandbox 0` (the OS picks a free port) and resolves to its URLs once it has
- * printed them. `stop()` kills it.
+ * printed them: `base` (the control API lives under it), `statum`, `daraja`, `umspay`.
+ * `stop()` kills it.
  */
 function startSandbox () {
   const bin = sandboxBinary()
@@ -38,9 +39,11 @@ function startSandbox () {
     child.once('error', reject)
     child.once('exit', (code) => reject(new Error(`the sandbox exited early (${code})`)))
     readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      const base = line.match(/listening on\s+(\S+)/)
+      if (base) urls.base = base[1].replace(/\/+$/, '')
       const m = line.match(/^\s*(Statum|Daraja|UMS Pay):\s+(\S+)/)
       if (m) urls[{ Statum: 'statum', Daraja: 'daraja', 'UMS Pay': 'umspay' }[m[1]]] = m[2]
-      if (urls.statum && urls.daraja && urls.umspay) {
+      if (urls.base && urls.statum && urls.daraja && urls.umspay) {
         clearTimeout(timer)
         child.removeAllListeners('exit')
         resolve({
@@ -114,6 +117,30 @@ function localServer (handler) {
   })
 }
 
+/**
+ * Adds a fault rule through the sandbox's control API (docs/sandbox.md): the next `times`
+ * requests whose path contains `pathContains` get `fault` (e.g. `reply=500;processed;body=…`).
+ */
+async function injectFault (sb, pathContains, fault, times = 1) {
+  const res = await fetch(`${sb.base}/_sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ path_contains: pathContains, fault, times })
+  })
+  if (res.status !== 200) throw new Error(`the sandbox refused the fault ${fault}: ${await res.text()}`)
+}
+
+/** The sandbox's counters and ledger: `{requests, paths: {path: n}, payments: [{provider, operation, identity}]}`. */
+async function sandboxStats (sb) {
+  const res = await fetch(`${sb.base}/_sandbox/stats`)
+  return res.json()
+}
+
+/** How many requests reached sandbox paths containing `fragment`. */
+function pathCount (stats, fragment) {
+  return Object.entries(stats.paths).reduce((n, [p, count]) => n + (p.includes(fragment) ? count : 0), 0)
+}
+
 /** Resolves once `predicate()` holds (polled every 20 ms), or rejects after `ms`. */
 async function waitFor (predicate, ms = 5_000) {
   const deadline = Date.now() + ms
@@ -139,4 +166,19 @@ function statumOk (requestId = 'a'.repeat(32)) {
   return { status_code: 200, description: 'Operation successful.', request_id: requestId }
 }
 
-module.exports = { ROOT, tuma, startSandbox, sandboxOptions, localServer, closedPort, waitFor, statumOk, STATUM, DARAJA, UMSPAY }
+module.exports = {
+  ROOT,
+  tuma,
+  startSandbox,
+  sandboxOptions,
+  localServer,
+  closedPort,
+  waitFor,
+  injectFault,
+  sandboxStats,
+  pathCount,
+  statumOk,
+  STATUM,
+  DARAJA,
+  UMSPAY
+}
