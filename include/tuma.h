@@ -67,7 +67,9 @@ enum tuma_result
    */
   TUMA_RESULT_AUTHENTICATION = 200,
   /**
-   * The provider answered with an error (see `code` and `request_id`).
+   * The provider answered with an error (see `code` and `request_id`): a documented
+   * refusal (`fate` `"refused"`) or an answer that may follow processing, such as a 5xx
+   * (`fate` `"unknown"`).
    */
   TUMA_RESULT_API = 201,
   /**
@@ -83,15 +85,17 @@ enum tuma_result
    */
   TUMA_RESULT_INVALID_CALLBACK = 204,
   /**
-   * A connection-level failure (see `outcome_unknown`).
+   * A connection-level failure (see `fate`: a connection that never opened sent
+   * nothing).
    */
   TUMA_RESULT_NETWORK = 300,
   /**
-   * The call ran out of time (see `outcome_unknown`).
+   * The call ran out of time (see `fate`).
    */
   TUMA_RESULT_TIMEOUT = 301,
   /**
-   * The shared state store (Redis) failed or did not answer in time.
+   * The shared state store (Redis) failed or did not answer in time (a money call was
+   * then not sent; a callback's claim is not known: answer the provider non-200).
    */
   TUMA_RESULT_STORE = 302,
   /**
@@ -222,14 +226,31 @@ tuma_result tuma_callback_kinds(char **names_json_out);
 tuma_result tuma_utilities(char **names_json_out);
 
 /**
- * The full detail of the last failure on the calling thread, as a JSON object: `kind`
- * (`invalid_input`, `config`, `authentication`, `api`, `rate_limited`, `network`,
- * `timeout`, `decode`, `invalid_callback`, or for libtuma's own checks
- * `null_parameter`, `invalid_utf8`, `malformed_json`, `panic`), `message`, and where
- * known `provider`, `status`, `code`, `request_id`, `field`, `retry_after_ms`,
- * `outcome_unknown`. Every fallible call clears it first, so it describes the latest
- * call on this thread. `*error_json_out` is set to NULL when there is none; otherwise
- * free it with `tuma_string_free`.
+ * The full detail of the last failure on the calling thread, as a JSON object. Every
+ * fallible call clears it first, so it describes the latest call on this thread.
+ * `*error_json_out` is set to NULL when there is none; otherwise free it with
+ * `tuma_string_free`. Members:
+ *
+ * - `kind`: `invalid_input`, `config`, `authentication`, `api`, `rate_limited`,
+ *   `network`, `timeout`, `decode`, `invalid_callback`, `store`, or for libtuma's own
+ *   checks `null_parameter`, `invalid_utf8`, `malformed_json`, `panic`;
+ * - `message`: English, never holding a secret;
+ * - `fate`, always: what became of the request. `"not_sent"`: nothing reached the
+ *   provider (bad input, configuration, a token fetch, the rate limiter, the store, a
+ *   connection that never opened): safe to send again. `"refused"`: the provider
+ *   answered with one of its documented refusals and did not process it. `"unknown"`:
+ *   it may have been processed; for a payment, the money may have moved;
+ * - `outcome_unknown`, always: `true` exactly when `fate` is `"unknown"`;
+ * - where known: `provider`, `status`, `code`, `request_id`, `field`, `retry_after_ms`;
+ * - `recovery`: an object, on the errors of a money-moving call (`daraja.stk_push`,
+ *   `daraja.b2c`, `daraja.b2b`, `daraja.reversal`, `statum.airtime`,
+ *   `umspay.stk_push`) once its input was valid. It always has `operation` and
+ *   `advice` (what to do now, in one sentence) and, each only when known, `phone`,
+ *   `amount`, `shortcode`, `receiver`, `account_reference`, `timestamp`, `reference`,
+ *   `originator_conversation_id`, `transaction_id`, `checkout_request_id`,
+ *   `conversation_id`, `transaction_request_id`, `request_id`: the ids to query the
+ *   status with, or to match a late callback with. Never send a payment again while its
+ *   fate is `"unknown"`: recover first.
  *
  * # Safety
  * `error_json_out` is NULL or writable.
@@ -266,8 +287,41 @@ tuma_result tuma_statum_account_details(const tuma_client *client, const char *r
 
 /**
  * Runs `callbacks.receive`: `tuma_client_call(client, "callbacks.receive", request_json, result_json_out)`.
+ *
+ * Request `{"kind", "body"}` (`body`: the raw request body, as a string). Parses the
+ * callback and claims its id for the store's `callback_lease_ms` (60000 by default).
+ * Result `{"first_time", "status", "claim", "id", "callback"}`, by `status`:
+ * - `"claimed"` (`first_time` true, `claim` a token): process it, then
+ *   `tuma_callbacks_complete` (redeliveries are then `"done"`), or
+ *   `tuma_callbacks_release` when processing failed (the next redelivery is claimed
+ *   and processed). A worker that dies holding a claim loses it after the lease;
+ * - `"in_progress"`: another worker holds the claim: answer non-200 (e.g. 503) so
+ *   the provider delivers it again later;
+ * - `"done"`: a redelivery of a processed callback: answer 200, do nothing.
+ *
+ * `claim` is null unless claimed. A store failure is `TUMA_RESULT_STORE`, never a
+ * guess: answer non-200.
  */
 tuma_result tuma_callbacks_receive(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
+ * Runs `callbacks.complete`: `tuma_client_call(client, "callbacks.complete", request_json, result_json_out)`.
+ *
+ * Request `{"claim"}` (from `tuma_callbacks_receive`). Marks the callback processed:
+ * redeliveries are `"done"` for the store's `dedup_ttl_secs`. Result
+ * `{"completed": true, "lease_held"}`; `lease_held` false: the lease had expired
+ * before completion, so another worker may have processed it too.
+ */
+tuma_result tuma_callbacks_complete(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
+ * Runs `callbacks.release`: `tuma_client_call(client, "callbacks.release", request_json, result_json_out)`.
+ *
+ * Request `{"claim"}` (from `tuma_callbacks_receive`). Gives the claim back after
+ * processing failed, so the next redelivery is claimed and processed. Result
+ * `{"released"}`: false when the lease had already expired.
+ */
+tuma_result tuma_callbacks_release(const tuma_client *client, const char *request_json, char **result_json_out);
 
 /**
  * Runs `callbacks.first_time`: `tuma_client_call(client, "callbacks.first_time", request_json, result_json_out)`.
@@ -286,6 +340,15 @@ tuma_result tuma_daraja_stk_query(const tuma_client *client, const char *request
 
 /**
  * Runs `daraja.confirm_stk_payment`: `tuma_client_call(client, "daraja.confirm_stk_payment", request_json, result_json_out)`.
+ *
+ * Request `{"checkout_request_id"}` and/or `{"callback"}` (the raw callback body).
+ * Result: the STK query's answer when Daraja confirms the payment, else null. A
+ * callback claiming success is first checked against the payment journal: a push
+ * recorded there with another amount or phone, or (with a Redis store, or
+ * `store.journal_required`) a push the journal does not hold, fails with
+ * `TUMA_RESULT_INVALID_CALLBACK`: someone forged it. So does a callback Daraja does
+ * not confirm. With the memory store, a push the journal does not hold (another
+ * process may have made it) is verified by the query alone.
  */
 tuma_result tuma_daraja_confirm_stk_payment(const tuma_client *client, const char *request_json, char **result_json_out);
 
@@ -346,6 +409,12 @@ tuma_result tuma_umspay_wait_for_status(const tuma_client *client, const char *r
 
 /**
  * Runs `umspay.confirm_payment`: `tuma_client_call(client, "umspay.confirm_payment", request_json, result_json_out)`.
+ *
+ * Request `{"transaction_request_id"}` or `{"webhook"}` (the raw webhook body).
+ * Result: the completed payment when UMS Pay confirms it, else null. A webhook
+ * saying "completed" is first checked against the payment journal, as with
+ * `tuma_daraja_confirm_stk_payment` (amount, phone and reference), then against UMS
+ * Pay; a disagreement fails with `TUMA_RESULT_INVALID_CALLBACK`.
  */
 tuma_result tuma_umspay_confirm_payment(const tuma_client *client, const char *request_json, char **result_json_out);
 

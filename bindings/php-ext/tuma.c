@@ -68,7 +68,7 @@ static HashTable tuma_kind_classes;
 /* Names of the exception's properties (interned in MINIT, released by the engine). */
 static zend_string *tuma_str_kind, *tuma_str_provider, *tuma_str_status, *tuma_str_provider_code,
 	*tuma_str_request_id, *tuma_str_field, *tuma_str_retry_after_ms, *tuma_str_outcome_unknown,
-	*tuma_str_client;
+	*tuma_str_fate, *tuma_str_recovery, *tuma_str_client;
 
 /*
  * Shared state across requests. libtuma's registry shares a Daraja token (and a UMS Pay
@@ -185,6 +185,8 @@ typedef struct {
 	bool has_retry_after_ms;
 	zend_long retry_after_ms;
 	bool outcome_unknown;
+	zend_string *fate;          /* NULL: "unknown" when outcome_unknown, else "not_sent" */
+	zval *recovery;             /* an array, or NULL: null */
 } tuma_error_detail;
 
 static void tuma_set_str_or_null(zend_object *obj, zend_string *name, zend_string *value)
@@ -227,6 +229,19 @@ static void tuma_exception_fill(zend_object *obj, const tuma_error_detail *d)
 	tuma_set_long_or_null(obj, tuma_str_retry_after_ms, d->has_retry_after_ms, d->retry_after_ms);
 	ZVAL_BOOL(&zv, d->outcome_unknown);
 	zend_update_property_ex(tuma_ce_exception, obj, tuma_str_outcome_unknown, &zv);
+	/* As the FFI wrapper's constructor: $fate ?? ($outcomeUnknown ? 'unknown' : 'not_sent'). */
+	zend_string *fate = d->fate ? zend_string_copy(d->fate) : d->outcome_unknown
+		? zend_string_init("unknown", sizeof("unknown") - 1, 0)
+		: zend_string_init("not_sent", sizeof("not_sent") - 1, 0);
+	ZVAL_STR(&zv, fate);
+	zend_update_property_ex(tuma_ce_exception, obj, tuma_str_fate, &zv);
+	zend_string_release(fate);
+	if (d->recovery) {
+		zend_update_property_ex(tuma_ce_exception, obj, tuma_str_recovery, d->recovery);
+	} else {
+		ZVAL_NULL(&zv);
+		zend_update_property_ex(tuma_ce_exception, obj, tuma_str_recovery, &zv);
+	}
 }
 
 /* A string member of $detail, or NULL (borrowed). */
@@ -277,6 +292,11 @@ static void tuma_exception_from_detail(zval *out, zend_long result, zend_string 
 	}
 	v = detail ? zend_hash_str_find_deref(detail, "outcome_unknown", sizeof("outcome_unknown") - 1) : NULL;
 	d.outcome_unknown = v ? zend_is_true(v) : 0;
+	if ((v = tuma_detail_isset(detail, "fate"))) {
+		d.fate = zval_get_string(v);
+	}
+	v = detail ? zend_hash_str_find_deref(detail, "recovery", sizeof("recovery") - 1) : NULL;
+	d.recovery = (v && Z_TYPE_P(v) == IS_ARRAY) ? v : NULL;
 
 	object_init_ex(out, ce);
 	tuma_exception_fill(Z_OBJ_P(out), &d);
@@ -284,6 +304,9 @@ static void tuma_exception_from_detail(zval *out, zend_long result, zend_string 
 	zend_string_release(d.kind);
 	if (d.provider_code) {
 		zend_string_release(d.provider_code);
+	}
+	if (d.fate) {
+		zend_string_release(d.fate);
 	}
 }
 
@@ -618,6 +641,8 @@ TUMA_OPERATION(Tuma_UmsPay, waitForStatus, "umspay.wait_for_status", 0)
 TUMA_OPERATION(Tuma_UmsPay, confirmPayment, "umspay.confirm_payment", 0)
 
 TUMA_OPERATION(Tuma_Inbox, receive, "callbacks.receive", 0)
+TUMA_OPERATION(Tuma_Inbox, complete, "callbacks.complete", 0)
+TUMA_OPERATION(Tuma_Inbox, release, "callbacks.release", 0)
 TUMA_OPERATION(Tuma_Inbox, firstTime, "callbacks.first_time", 0)
 
 /* ---------------------------------------------------------------- Tuma\Callbacks */
@@ -724,7 +749,7 @@ ZEND_METHOD(Tuma_Exception, __construct)
 	tuma_error_detail d = {0};
 	bool status_null = 1, retry_null = 1;
 
-	ZEND_PARSE_PARAMETERS_START(2, 10)
+	ZEND_PARSE_PARAMETERS_START(2, 12)
 		Z_PARAM_STR(d.message)
 		Z_PARAM_STR(d.kind)
 		Z_PARAM_OPTIONAL
@@ -736,6 +761,8 @@ ZEND_METHOD(Tuma_Exception, __construct)
 		Z_PARAM_STR_OR_NULL(d.field)
 		Z_PARAM_LONG_OR_NULL(d.retry_after_ms, retry_null)
 		Z_PARAM_BOOL(d.outcome_unknown)
+		Z_PARAM_STR_OR_NULL(d.fate)
+		Z_PARAM_ARRAY_OR_NULL(d.recovery)
 	ZEND_PARSE_PARAMETERS_END();
 
 	d.has_status = !status_null;
@@ -835,6 +862,8 @@ PHP_MINIT_FUNCTION(tuma)
 	tuma_str_field = tuma_intern("field");
 	tuma_str_retry_after_ms = tuma_intern("retryAfterMs");
 	tuma_str_outcome_unknown = tuma_intern("outcomeUnknown");
+	tuma_str_fate = tuma_intern("fate");
+	tuma_str_recovery = tuma_intern("recovery");
 	tuma_str_client = tuma_intern("client");
 	return SUCCESS;
 }

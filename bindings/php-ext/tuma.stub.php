@@ -82,7 +82,7 @@ namespace Tuma {
         /** The state of an STK push: checkout_request_id. */
         public function stkQuery(array $request = []): array {}
 
-        /** Verify by query before shipping goods: checkout_request_id and/or callback (the raw callback body). The query's answer when paid, else null. */
+        /** Verify by query before shipping goods: checkout_request_id and/or callback (the raw callback body). The query's answer when paid, else null; a callback claiming a payment throws InvalidCallbackException when the payment journal holds the push with another amount or phone, does not hold it while required (Redis, or store.journal_required), or Daraja does not confirm it. */
         public function confirmStkPayment(array $request = []): ?array {}
 
         /** Registers C2B URLs: confirmation_url, validation_url, response_type?, shortcode?. */
@@ -122,18 +122,30 @@ namespace Tuma {
         /** Polls until the push is final: transaction_request_id, timeout_ms? (default 60 000). */
         public function waitForStatus(array $request = []): array {}
 
-        /** The completed payment, or null: transaction_request_id, or webhook (the raw webhook body). */
+        /** The completed payment, or null: transaction_request_id, or webhook (the raw webhook body); a completed webhook throws InvalidCallbackException when the payment journal holds the push with another amount, phone or reference, does not hold it while required (Redis, or store.journal_required), or UMS Pay does not confirm it. */
         public function confirmPayment(array $request = []): ?array {}
     }
 
     /**
-     * Receiving callbacks safely: $client->callbacks(). De-duplication is shared by every
-     * client of the process, or by the whole fleet with a Redis store (store.url).
+     * Receiving callbacks safely: $client->callbacks(). Claims are shared by every client
+     * of the process, or by the whole fleet with a Redis store (store.url).
      */
     final class Inbox extends Provider
     {
-        /** Parses a callback and tells whether it is the first delivery: kind, body (the raw request body). Returns first_time, id, callback. */
+        /**
+         * Parses a callback and claims it: kind, body (the raw request body). Returns
+         * first_time, status (claimed: process it, then complete or release the claim;
+         * in_progress: another worker holds it, answer non-200; done: already processed,
+         * answer 200), claim (null unless claimed), id, callback. A claim neither completed
+         * nor released lapses after store.callback_lease_ms.
+         */
         public function receive(array $request = []): array {}
+
+        /** Marks a claimed callback processed (redeliveries are then done): claim. Returns completed, lease_held. */
+        public function complete(array $request = []): array {}
+
+        /** Gives a claim back after processing failed, so the next redelivery is processed: claim. Returns released. */
+        public function release(array $request = []): array {}
 
         /** True the first time an id is seen: id. Returns first_time. */
         public function firstTime(array $request = []): array {}
@@ -230,6 +242,10 @@ namespace Tuma {
         public readonly ?int $retryAfterMs;
         /** True when the request may have been processed anyway: check the status before sending it again. */
         public readonly bool $outcomeUnknown;
+        /** What became of the request: not_sent (safe to send again), refused (a documented refusal: not processed) or unknown (it may have been processed). */
+        public readonly string $fate;
+        /** On the errors of a money-moving call once its input was valid: operation, advice and, when known, the ids to recover with (phone, amount, account_reference, timestamp, checkout_request_id...). */
+        public readonly ?array $recovery;
 
         public function __construct(
             string $message,
@@ -241,7 +257,9 @@ namespace Tuma {
             ?string $requestId = null,
             ?string $field = null,
             ?int $retryAfterMs = null,
-            bool $outcomeUnknown = false
+            bool $outcomeUnknown = false,
+            ?string $fate = null,
+            ?array $recovery = null
         ) {}
 
         /** Internal: builds the right subclass from libtuma's last-error JSON. */

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 3b974d23a339cdf7bfd290d8d9d07317bd96e124 */
+ * Stub hash: b0ea12a97d7c6a5371bb1172e323414b4e594345 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tuma_Client___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, config, IS_ARRAY, 0)
@@ -79,6 +79,10 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Tuma_Inbox_receive arginfo_class_Tuma_Statum_accountDetails
 
+#define arginfo_class_Tuma_Inbox_complete arginfo_class_Tuma_Statum_accountDetails
+
+#define arginfo_class_Tuma_Inbox_release arginfo_class_Tuma_Statum_accountDetails
+
 #define arginfo_class_Tuma_Inbox_firstTime arginfo_class_Tuma_Statum_accountDetails
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tuma_Callbacks_parse, 0, 2, IS_ARRAY, 0)
@@ -138,6 +142,8 @@ ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tuma_Exception___construct, 0, 0, 2)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, field, IS_STRING, 1, "null")
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, retryAfterMs, IS_LONG, 1, "null")
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, outcomeUnknown, _IS_BOOL, 0, "false")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, fate, IS_STRING, 1, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, recovery, IS_ARRAY, 1, "null")
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Tuma_Exception_fromDetail, 0, 3, Tuma\\Exception, 0)
@@ -176,6 +182,8 @@ ZEND_METHOD(Tuma_UmsPay, transactionStatus);
 ZEND_METHOD(Tuma_UmsPay, waitForStatus);
 ZEND_METHOD(Tuma_UmsPay, confirmPayment);
 ZEND_METHOD(Tuma_Inbox, receive);
+ZEND_METHOD(Tuma_Inbox, complete);
+ZEND_METHOD(Tuma_Inbox, release);
 ZEND_METHOD(Tuma_Inbox, firstTime);
 ZEND_METHOD(Tuma_Callbacks, parse);
 ZEND_METHOD(Tuma_Callbacks, kinds);
@@ -255,6 +263,8 @@ static const zend_function_entry class_Tuma_UmsPay_methods[] = {
 
 static const zend_function_entry class_Tuma_Inbox_methods[] = {
 	ZEND_ME(Tuma_Inbox, receive, arginfo_class_Tuma_Inbox_receive, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tuma_Inbox, complete, arginfo_class_Tuma_Inbox_complete, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tuma_Inbox, release, arginfo_class_Tuma_Inbox_release, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tuma_Inbox, firstTime, arginfo_class_Tuma_Inbox_firstTime, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
@@ -494,6 +504,18 @@ static zend_class_entry *register_class_Tuma_Exception(zend_class_entry *class_e
 	zend_string *property_outcomeUnknown_name = zend_string_init("outcomeUnknown", sizeof("outcomeUnknown") - 1, 1);
 	zend_declare_typed_property(class_entry, property_outcomeUnknown_name, &property_outcomeUnknown_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_BOOL));
 	zend_string_release(property_outcomeUnknown_name);
+
+	zval property_fate_default_value;
+	ZVAL_UNDEF(&property_fate_default_value);
+	zend_string *property_fate_name = zend_string_init("fate", sizeof("fate") - 1, 1);
+	zend_declare_typed_property(class_entry, property_fate_name, &property_fate_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_STRING));
+	zend_string_release(property_fate_name);
+
+	zval property_recovery_default_value;
+	ZVAL_UNDEF(&property_recovery_default_value);
+	zend_string *property_recovery_name = zend_string_init("recovery", sizeof("recovery") - 1, 1);
+	zend_declare_typed_property(class_entry, property_recovery_name, &property_recovery_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_ARRAY|MAY_BE_NULL));
+	zend_string_release(property_recovery_name);
 
 	return class_entry;
 }

@@ -1,16 +1,24 @@
 /*
- * libtuma C tests: every operation, callback kind and utility, every error path, threads
- * sharing one client, and freeing every handle. Run against the sandbox:
+ * libtuma C tests: every operation, callback kind and utility, every error path, the fate
+ * and recovery of failed payments, callback claims, forged callbacks, threads sharing one
+ * client, and freeing every handle. Run against the sandbox:
  *   TUMA_SANDBOX_URL=http://127.0.0.1:PORT ./test_tuma
  * (tests/c/run.sh starts target/debug/tuma-sandbox and sets it). Exits non-zero on the
  * first failed check. Built with -Wall -Wextra -Wpedantic -Werror, run under valgrind.
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tuma.h"
 
@@ -120,7 +128,11 @@ static const struct op_case OP_CASES[] = {
     {"statum.account_details", tuma_statum_account_details, "{}", "\"organization\"", NULL},
     {"callbacks.receive", tuma_callbacks_receive,
      "{\"kind\":\"statum.result\",\"body\":\"{\\\"request_id\\\":\\\"C-RECEIVE-1\\\",\\\"result_code\\\":\\\"200\\\",\\\"result_desc\\\":\\\"ok\\\"}\"}",
-     "\"first_time\":true", NULL},
+     "\"status\":\"claimed\"", "claim"},
+    /* the claim just made: processed; giving it back afterwards finds nothing to release */
+    {"callbacks.complete", tuma_callbacks_complete, "{\"claim\":\"%s\"}",
+     "{\"completed\":true,\"lease_held\":true}", NULL},
+    {"callbacks.release", tuma_callbacks_release, "{\"claim\":\"%s\"}", "{\"released\":false}", NULL},
     {"callbacks.first_time", tuma_callbacks_first_time, "{\"id\":\"c-test-first-time\"}",
      "\"first_time\":true", NULL},
     {"daraja.stk_push", tuma_daraja_stk_push,
@@ -269,6 +281,15 @@ static tuma_client *new_client(const char *config) {
   return client;
 }
 
+/* The test configuration with a "store" section (a JSON object). */
+static tuma_client *new_client_with_store(const char *store) {
+  static char config[sizeof config_json + 256];
+  size_t len = strlen(config_json);
+  CHECK(len > 0 && config_json[len - 1] == '}' && len + strlen(store) + 16 < sizeof config);
+  snprintf(config, sizeof config, "%.*s,\"store\":%s}", (int)(len - 1), config_json, store);
+  return new_client(config);
+}
+
 /* ---- coverage: every name libtuma lists has a case here ---------------------------- */
 
 static void require_op_case(const char *name) {
@@ -325,7 +346,43 @@ static void test_version(void) {
   CHECK(TUMA_VERSION_MAJOR >= 0 && TUMA_VERSION_MINOR >= 0 && TUMA_VERSION_PATCH >= 0);
 }
 
+/* Every code of the header's enum. */
+static const tuma_result RESULT_CODES[] = {
+    TUMA_RESULT_OK,           TUMA_RESULT_NULL_PARAMETER, TUMA_RESULT_INVALID_UTF8,
+    TUMA_RESULT_MALFORMED_JSON, TUMA_RESULT_INVALID_INPUT, TUMA_RESULT_CONFIG,
+    TUMA_RESULT_AUTHENTICATION, TUMA_RESULT_API,          TUMA_RESULT_RATE_LIMITED,
+    TUMA_RESULT_DECODE,       TUMA_RESULT_INVALID_CALLBACK, TUMA_RESULT_NETWORK,
+    TUMA_RESULT_TIMEOUT,      TUMA_RESULT_STORE,          TUMA_RESULT_PANIC,
+    TUMA_RESULT_INTERNAL,
+};
+
 static void test_result_messages(void) {
+  unsigned code;
+  size_t i, known = 0, wrong = 0;
+  /* Every code has its own message, and the numbers libtuma knows are exactly the codes
+   * of the header: scanning the whole range catches a code missing from either side. */
+  for (code = 0; code < 1000; code++) {
+    const char *message = tuma_result_message(code);
+    int listed = 0;
+    for (i = 0; i < COUNT(RESULT_CODES); i++) listed |= (unsigned)RESULT_CODES[i] == code;
+    if (message == NULL || message[0] == '\0' || listed != (strcmp(message, "unknown result code") != 0)) {
+      fprintf(stderr, "result code %u: message \"%s\"\n", code, message ? message : "(null)");
+      wrong++;
+    }
+    known += (size_t)(listed && message != NULL && strcmp(message, "unknown result code") != 0);
+  }
+  CHECK(wrong == 0);
+  CHECK(known == COUNT(RESULT_CODES));
+  for (i = 0; i < COUNT(RESULT_CODES); i++) {
+    CHECK(strcmp(tuma_result_message(RESULT_CODES[i]), "unknown result code") != 0);
+  }
+  for (i = 0; i < COUNT(RESULT_CODES); i++) {
+    size_t j;
+    for (j = i + 1; j < COUNT(RESULT_CODES); j++) {
+      CHECK(strcmp(tuma_result_message(RESULT_CODES[i]), tuma_result_message(RESULT_CODES[j])) != 0);
+    }
+  }
+  CHECK(strstr(tuma_result_message(TUMA_RESULT_STORE), "store") != NULL);
   CHECK(strcmp(tuma_result_message(TUMA_RESULT_OK), "success") == 0);
   CHECK(strstr(tuma_result_message(TUMA_RESULT_NULL_PARAMETER), "NULL") != NULL);
   CHECK(strstr(tuma_result_message(TUMA_RESULT_AUTHENTICATION), "credentials") != NULL);
@@ -335,7 +392,7 @@ static void test_result_messages(void) {
   CHECK(TUMA_RESULT_MALFORMED_JSON == 102 && TUMA_RESULT_INVALID_INPUT == 103 && TUMA_RESULT_CONFIG == 104);
   CHECK(TUMA_RESULT_AUTHENTICATION == 200 && TUMA_RESULT_API == 201 && TUMA_RESULT_RATE_LIMITED == 202);
   CHECK(TUMA_RESULT_DECODE == 203 && TUMA_RESULT_INVALID_CALLBACK == 204);
-  CHECK(TUMA_RESULT_NETWORK == 300 && TUMA_RESULT_TIMEOUT == 301);
+  CHECK(TUMA_RESULT_NETWORK == 300 && TUMA_RESULT_TIMEOUT == 301 && TUMA_RESULT_STORE == 302);
   CHECK(TUMA_RESULT_PANIC == 900 && TUMA_RESULT_INTERNAL == 901);
 }
 
@@ -647,6 +704,385 @@ static void test_last_error_lifecycle(tuma_client *client) {
   CHECK(last_error() == NULL);
 }
 
+/* ---- the sandbox's control API, and a receiver for the callbacks it posts ------------ */
+
+/* Writes all of `data` to a socket. */
+static void write_all(int fd, const char *data, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, data, len);
+    CHECK(n > 0);
+    data += n;
+    len -= (size_t)n;
+  }
+}
+
+/* Reads one HTTP/1.1 message (head and Content-Length body) into buf, NUL-terminated, and
+ * returns where its body starts. Waits at most timeout_ms for each read. */
+static char *read_message(int fd, char *buf, size_t size, int timeout_ms) {
+  size_t have = 0, want = 0;
+  char *body = NULL;
+  for (;;) {
+    struct pollfd p;
+    ssize_t n;
+    if (body != NULL && have >= (size_t)(body - buf) + want) break;
+    p.fd = fd;
+    p.events = POLLIN;
+    p.revents = 0;
+    CHECK(poll(&p, 1, timeout_ms) == 1);
+    CHECK(have + 1 < size);
+    n = read(fd, buf + have, size - have - 1);
+    CHECK(n >= 0);
+    if (n == 0) break;
+    have += (size_t)n;
+    buf[have] = '\0';
+    if (body == NULL && (body = strstr(buf, "\r\n\r\n")) != NULL) {
+      const char *line = buf;
+      body += 4;
+      while (line < body) {
+        if (strncasecmp(line, "content-length:", 15) == 0) want = (size_t)strtoul(line + 15, NULL, 10);
+        line = strstr(line, "\r\n") + 2;
+      }
+    }
+  }
+  buf[have] = '\0';
+  CHECK(body != NULL);
+  return body;
+}
+
+static char http_buffer[1 << 17];
+
+/* One request to the sandbox's control API (e.g. GET /_sandbox/stats); returns the
+ * answer's body (in a static buffer, valid until the next call). */
+static const char *sandbox_control(const char *method, const char *path, const char *body) {
+  char host[64], request[4096];
+  int port = 0, fd, n;
+  struct sockaddr_in addr;
+  char *answer;
+  CHECK(sscanf(sandbox_url, "http://%63[^:/]:%d", host, &port) == 2);
+  memset(&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons((uint16_t)port);
+  CHECK(inet_pton(AF_INET, host, &addr.sin_addr) == 1);
+  fd = socket(AF_INET, SOCK_STREAM, 0);
+  CHECK(fd >= 0);
+  CHECK(connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0);
+  n = snprintf(request, sizeof request,
+               "%s %s HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: application/json\r\n"
+               "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+               method, path, host, port, strlen(body), body);
+  CHECK(n > 0 && (size_t)n < sizeof request);
+  write_all(fd, request, (size_t)n);
+  answer = read_message(fd, http_buffer, sizeof http_buffer, 10000);
+  CHECK(strncmp(http_buffer, "HTTP/1.1 200", 12) == 0);
+  close(fd);
+  return answer;
+}
+
+/* Copies `in` into `out` as the inside of a JSON string. */
+static void json_escape(const char *in, char *out, size_t size) {
+  size_t n = 0;
+  CHECK(size > 6 * strlen(in)); /* the longest escape, \u00XX, is 6 bytes */
+  for (; *in; in++) {
+    if (*in == '"' || *in == '\\') {
+      out[n++] = '\\';
+      out[n++] = *in;
+    } else if ((unsigned char)*in < 0x20) {
+      n += (size_t)snprintf(out + n, size - n, "\\u%04x", (unsigned)(unsigned char)*in);
+    } else {
+      out[n++] = *in;
+    }
+  }
+  out[n] = '\0';
+}
+
+/* Makes the next `times` sandbox requests whose path holds `path` misbehave. */
+static void sandbox_fault(const char *path, const char *fault, int times) {
+  char escaped[1024], body[1400];
+  json_escape(fault, escaped, sizeof escaped);
+  snprintf(body, sizeof body, "{\"path_contains\":\"%s\",\"fault\":\"%s\",\"times\":%d}", path, escaped, times);
+  expect_contains((char *)sandbox_control("POST", "/_sandbox/faults", body), "\"ok\":true");
+}
+
+/* Whether the sandbox's ledger of processed payments holds `identity`. */
+static int in_ledger(const char *identity) {
+  const char *stats = sandbox_control("GET", "/_sandbox/stats", "");
+  const char *payments = strstr(stats, "\"payments\"");
+  CHECK(payments != NULL);
+  return strstr(payments, identity) != NULL;
+}
+
+/* A listening socket on 127.0.0.1 for one callback; `url` is its http:// address. */
+static int callback_listener(char *url, size_t size) {
+  struct sockaddr_in addr;
+  socklen_t len = sizeof addr;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  CHECK(fd >= 0);
+  memset(&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  addr.sin_port = 0;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  CHECK(bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0);
+  CHECK(listen(fd, 4) == 0);
+  CHECK(getsockname(fd, (struct sockaddr *)&addr, &len) == 0);
+  snprintf(url, size, "http://127.0.0.1:%u", (unsigned)ntohs(addr.sin_port));
+  return fd;
+}
+
+/* Accepts the next callback on `listener`, answers 200, and copies its body into `out`. */
+static void next_callback(int listener, char *path_out, size_t path_size, char *out, size_t size) {
+  static char buf[1 << 16];
+  struct pollfd p;
+  const char *body;
+  int fd;
+  p.fd = listener;
+  p.events = POLLIN;
+  p.revents = 0;
+  CHECK(poll(&p, 1, 30000) == 1); /* the sandbox posts within a second; valgrind is slow */
+  fd = accept(listener, NULL, NULL);
+  CHECK(fd >= 0);
+  body = read_message(fd, buf, sizeof buf, 10000);
+  CHECK(sscanf(buf, "POST %255s", path_out) == 1 && path_size > 255);
+  CHECK(strlen(body) < size);
+  strcpy(out, body);
+  {
+    static const char reply[] =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+    write_all(fd, reply, sizeof reply - 1);
+  }
+  close(fd);
+}
+
+/* ---- money truth: the fate and recovery of failed payments --------------------------- */
+
+static const char DARAJA_INTERNAL[] =
+    "reply=500;processed;body={\"requestId\":\"x\",\"errorCode\":\"500.001.1001\",\"errorMessage\":\"Internal server error\"}";
+static const char DARAJA_INVALID_AMOUNT[] =
+    "reply=400;body={\"requestId\":\"x\",\"errorCode\":\"400.002.02\",\"errorMessage\":\"Bad Request - Invalid Amount\"}";
+
+static void test_money_fate(tuma_client *client) {
+  char *out = SENTINEL, *err;
+  /* Daraja processed the push but answered 500: the money may have moved. */
+  CHECK(!in_ledger(":7:CFATE7:"));
+  sandbox_fault("/stkpush/", DARAJA_INTERNAL, 1);
+  CHECK_RESULT(tuma_daraja_stk_push(client, "{\"phone\":\"0708 374 149\",\"amount\":7,\"account_reference\":\"CFATE7\"}", &out),
+               TUMA_RESULT_API);
+  CHECK(out == SENTINEL);
+  err = last_error();
+  expect_contains(err, "\"kind\":\"api\"");
+  expect_contains(err, "\"fate\":\"unknown\"");
+  expect_contains(err, "\"outcome_unknown\":true");
+  expect_contains(err, "\"code\":\"500.001.1001\"");
+  expect_contains(err, "\"recovery\":{");
+  expect_contains(err, "\"operation\":\"daraja.stk_push\"");
+  expect_contains(err, "\"phone\":\"254708374149\"");
+  expect_contains(err, "\"amount\":7");
+  expect_contains(err, "\"account_reference\":\"CFATE7\"");
+  expect_contains(err, "\"timestamp\":\"20");
+  expect_contains(err, "\"advice\":\"do not push again");
+  tuma_string_free(err);
+  CHECK(in_ledger(":7:CFATE7:")); /* and the sandbox did process it */
+
+  /* A documented refusal: Daraja did not process it. */
+  sandbox_fault("/stkpush/", DARAJA_INVALID_AMOUNT, 1);
+  CHECK_RESULT(tuma_daraja_stk_push(client, "{\"phone\":\"0708374149\",\"amount\":8,\"account_reference\":\"CREFUSE8\"}", &out),
+               TUMA_RESULT_API);
+  err = last_error();
+  expect_contains(err, "\"fate\":\"refused\"");
+  expect_contains(err, "\"outcome_unknown\":false");
+  expect_contains(err, "\"code\":\"400.002.02\"");
+  expect_contains(err, "\"recovery\":{");
+  expect_contains(err, "\"account_reference\":\"CREFUSE8\"");
+  tuma_string_free(err);
+  CHECK(!in_ledger(":8:CREFUSE8:"));
+
+  /* Invalid input: nothing was sent, and there is nothing to recover. */
+  CHECK_RESULT(tuma_daraja_stk_push(client, "{\"phone\":\"12\",\"amount\":9,\"account_reference\":\"CBAD9\"}", &out),
+               TUMA_RESULT_INVALID_INPUT);
+  err = last_error();
+  expect_contains(err, "\"fate\":\"not_sent\"");
+  expect_contains(err, "\"outcome_unknown\":false");
+  CHECK(strstr(err, "\"recovery\"") == NULL);
+  tuma_string_free(err);
+  /* libtuma's own checks say so too */
+  CHECK_RESULT(tuma_daraja_stk_push(client, NULL, &out), TUMA_RESULT_NULL_PARAMETER);
+  expect_error("null_parameter", "\"fate\":\"not_sent\"");
+  CHECK(out == SENTINEL);
+}
+
+/* ---- callback claims ------------------------------------------------------------------ */
+
+/* The JSON request `{"kind":"statum.result","body":"<a result for id>"}`. */
+static void statum_result_request(const char *id, char *out, size_t size) {
+  snprintf(out, size,
+           "{\"kind\":\"statum.result\",\"body\":\"{\\\"request_id\\\":\\\"%s\\\",\\\"result_code\\\":\\\"200\\\","
+           "\\\"result_desc\\\":\\\"Delivered\\\"}\"}",
+           id);
+}
+
+/* Receives the callback; checks its status; copies its claim (empty when none). */
+static void receive(tuma_client *client, const char *request, const char *status, char *claim, size_t size) {
+  char *out = NULL, want[64];
+  CHECK_RESULT(tuma_callbacks_receive(client, request, &out), TUMA_RESULT_OK);
+  snprintf(want, sizeof want, "\"status\":\"%s\"", status);
+  expect_contains(out, want);
+  expect_contains(out, strcmp(status, "claimed") == 0 ? "\"first_time\":true" : "\"first_time\":false");
+  if (strcmp(status, "claimed") != 0) expect_contains(out, "\"claim\":null");
+  json_string_value(out, "claim", claim, size);
+  CHECK((claim[0] != '\0') == (strcmp(status, "claimed") == 0));
+  tuma_string_free(out);
+}
+
+static void claim_call(tuma_client *client, op_fn fn, const char *claim, const char *expect) {
+  char request[512], *out = NULL;
+  snprintf(request, sizeof request, "{\"claim\":\"%s\"}", claim);
+  CHECK_RESULT(fn(client, request, &out), TUMA_RESULT_OK);
+  expect_contains(out, expect);
+  tuma_string_free(out);
+}
+
+static void test_callback_claims(tuma_client *client) {
+  char request[512], claim[300], again[300];
+  char *out = SENTINEL;
+  statum_result_request("C-CLAIM-1", request, sizeof request);
+
+  receive(client, request, "claimed", claim, sizeof claim);
+  /* a redelivery while it is being processed: another worker holds it */
+  receive(client, request, "in_progress", again, sizeof again);
+  /* processing failed: given back, the redelivery is claimed (and processed) again */
+  claim_call(client, tuma_callbacks_release, claim, "{\"released\":true}");
+  claim_call(client, tuma_callbacks_release, claim, "{\"released\":false}");
+  receive(client, request, "claimed", again, sizeof again);
+  CHECK(strcmp(claim, again) != 0);
+  /* processed: every later delivery is done */
+  claim_call(client, tuma_callbacks_complete, again, "{\"completed\":true,\"lease_held\":true}");
+  receive(client, request, "done", claim, sizeof claim);
+  receive(client, request, "done", claim, sizeof claim);
+
+  /* the lease: a worker that died holding a claim loses it once the lease is over */
+  {
+    char config[600];
+    tuma_client *short_lease;
+    struct timespec lease_over = {1, 200 * 1000 * 1000};
+    snprintf(config, sizeof config, "{\"store\":{\"url\":\"memory\",\"callback_lease_ms\":1000}}");
+    short_lease = new_client(config);
+    statum_result_request("C-CLAIM-LEASE", request, sizeof request);
+    receive(short_lease, request, "claimed", claim, sizeof claim);
+    receive(short_lease, request, "in_progress", again, sizeof again);
+    CHECK(nanosleep(&lease_over, NULL) == 0);
+    receive(short_lease, request, "claimed", again, sizeof again);
+    /* the dead worker comes back: its lease had lapsed */
+    claim_call(short_lease, tuma_callbacks_complete, claim, "\"lease_held\":false");
+    claim_call(short_lease, tuma_callbacks_release, again, "{\"released\":false}");
+    receive(short_lease, request, "done", again, sizeof again);
+    tuma_client_free(short_lease);
+  }
+
+  /* a claim libtuma did not hand out */
+  CHECK_RESULT(tuma_callbacks_complete(client, "{\"claim\":\"forged\"}", &out), TUMA_RESULT_INVALID_INPUT);
+  expect_error("invalid_input", "\"field\":\"claim\"");
+  CHECK_RESULT(tuma_callbacks_release(client, "{}", &out), TUMA_RESULT_INVALID_INPUT);
+  expect_error("invalid_input", "\"field\":\"claim\"");
+  CHECK(out == SENTINEL);
+}
+
+/* ---- forged callbacks: the payment journal ---------------------------------------------- */
+
+/* Replaces the number after `"Name":"Amount","Value":` in an STK callback body. */
+static void set_stk_amount(const char *body, const char *amount, char *out, size_t size) {
+  const char *name = strstr(body, "\"Amount\"");
+  const char *value, *end;
+  CHECK(name != NULL);
+  value = strstr(name, "\"Value\":");
+  CHECK(value != NULL);
+  value += strlen("\"Value\":");
+  end = value;
+  while ((*end >= '0' && *end <= '9') || *end == '.') end++;
+  CHECK(end > value);
+  CHECK(strlen(body) + strlen(amount) < size);
+  snprintf(out, size, "%.*s%s%s", (int)(value - body), body, amount, end);
+}
+
+static void confirm_with_callback(tuma_client *client, const char *body, tuma_result expected, char **out) {
+  static char escaped[1 << 15], request[(1 << 15) + 64];
+  json_escape(body, escaped, sizeof escaped);
+  snprintf(request, sizeof request, "{\"callback\":\"%s\"}", escaped);
+  CHECK_RESULT(tuma_daraja_confirm_stk_payment(client, request, out), expected);
+}
+
+static void test_forged_callbacks(tuma_client *client) {
+  char url[64], path[300], request[512], id[128];
+  static char body[1 << 15], forged[1 << 15];
+  char *out = NULL;
+  int listener = callback_listener(url, sizeof url);
+
+  /* A genuine 1 KES payment, its callback posted by the sandbox to our listener... */
+  snprintf(request, sizeof request,
+           "{\"phone\":\"0708374149\",\"amount\":1,\"account_reference\":\"CHEAP1\",\"callback_url\":\"%s/stk\"}", url);
+  CHECK_RESULT(tuma_daraja_stk_push(client, request, &out), TUMA_RESULT_OK);
+  json_string_value(out, "checkout_request_id", id, sizeof id);
+  CHECK(id[0] != '\0');
+  tuma_string_free(out);
+  next_callback(listener, path, sizeof path, body, sizeof body);
+  close(listener);
+  CHECK(strcmp(path, "/stk") == 0);
+  expect_contains(body, id);
+  expect_contains(body, "MpesaReceiptNumber");
+  /* ...is confirmed by the journal and by Daraja */
+  out = NULL;
+  confirm_with_callback(client, body, TUMA_RESULT_OK, &out);
+  expect_contains(out, id);
+  expect_contains(out, "\"result_code\":\"0\"");
+  tuma_string_free(out);
+
+  /* The same callback claiming 5000 KES: refused, whatever Daraja says of the id. */
+  set_stk_amount(body, "5000", forged, sizeof forged);
+  CHECK(strcmp(forged, body) != 0);
+  out = SENTINEL;
+  confirm_with_callback(client, forged, TUMA_RESULT_INVALID_CALLBACK, &out);
+  CHECK(out == SENTINEL);
+  expect_error("invalid_callback", "amount");
+
+  /* An id this process never pushed: with the memory store another process may have, so
+   * Daraja's answer decides (it does not know the id); with a journal that sees every push
+   * (Redis, or journal_required) it is refused outright. */
+  {
+    char *at = strstr(body, id);
+    tuma_client *strict;
+    CHECK(at != NULL && strlen(id) > 10);
+    snprintf(forged, sizeof forged, "%.*sws_CO_000000000000000forged%s", (int)(at - body), body, at + strlen(id));
+    confirm_with_callback(client, forged, TUMA_RESULT_API, &out);
+    expect_error("api", "\"code\":\"400.002.02\"");
+    strict = new_client_with_store("{\"url\":\"memory\",\"journal_required\":true}");
+    confirm_with_callback(strict, forged, TUMA_RESULT_INVALID_CALLBACK, &out);
+    expect_error("invalid_callback", "not a payment this application pushed");
+    out = NULL;
+    confirm_with_callback(strict, body, TUMA_RESULT_OK, &out); /* the genuine one still is */
+    expect_contains(out, id);
+    tuma_string_free(out);
+    tuma_client_free(strict);
+  }
+
+  /* UMS Pay: a completed webhook for a real push, with another amount. */
+  {
+    char ums[128], webhook[1024], escaped[1400], confirm[1500];
+    CHECK_RESULT(tuma_umspay_stk_push(client, "{\"amount\":10,\"phone\":\"0712345678\",\"reference\":\"CUMS10\"}", &out),
+                 TUMA_RESULT_OK);
+    json_string_value(out, "transaction_request_id", ums, sizeof ums);
+    CHECK(ums[0] != '\0');
+    tuma_string_free(out);
+    snprintf(webhook, sizeof webhook,
+             "{\"event\":\"payment.completed\",\"ResponseCode\":0,\"TransactionID\":\"%s\",\"TransactionAmount\":9000,"
+             "\"TransactionReceipt\":\"NLJ7RT61SV\",\"TransactionReference\":\"CUMS10\",\"Msisdn\":\"254712345678\"}",
+             ums);
+    json_escape(webhook, escaped, sizeof escaped);
+    snprintf(confirm, sizeof confirm, "{\"webhook\":\"%s\"}", escaped);
+    out = SENTINEL;
+    CHECK_RESULT(tuma_umspay_confirm_payment(client, confirm, &out), TUMA_RESULT_INVALID_CALLBACK);
+    CHECK(out == SENTINEL);
+    expect_error("invalid_callback", "amount");
+  }
+}
+
 /* ---- threads ------------------------------------------------------------------------- */
 
 #define THREADS 8
@@ -744,6 +1180,9 @@ int main(void) {
   test_provider_errors(client);
   test_network_error();
   test_last_error_lifecycle(client);
+  test_money_fate(client);
+  test_callback_claims(client);
+  test_forged_callbacks(client);
   tuma_client_free(client);
 
   test_threads_share_one_client();

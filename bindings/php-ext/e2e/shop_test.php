@@ -2,8 +2,11 @@
 
 // End-to-end, as a shop runs it: PHP's built-in web server serves e2e/receiver.php with
 // the extension loaded; this script (extension loaded too) makes an STK push whose
-// callback_url is that receiver; the sandbox posts the callback there; the receiver ships
-// the order once; the same callback posted again is answered "duplicate".
+// callback_url is that receiver; the sandbox posts the callback there; the receiver claims
+// it, verifies it, ships the order once and completes the claim; the same callback posted
+// again is answered "duplicate"; a forged one is refused. When redis-server is installed
+// both processes share a private Redis store, so the receiver checks the callback against
+// the payment journal of the push this script made; otherwise Daraja's answer decides.
 //
 //   TUMA_SANDBOX_URL=... TUMA_EXT=/path/to/tuma.so php -d extension=$TUMA_EXT e2e/shop_test.php
 
@@ -57,6 +60,25 @@ $env = [
 $orders = tempnam(sys_get_temp_dir(), 'shop-orders');
 file_put_contents($orders, '');
 
+// A private Redis for the shop's store, when redis-server is installed.
+$redis = null;
+$redisBin = trim((string) shell_exec('command -v redis-server'));
+if ($redisBin !== '') {
+    $probe = stream_socket_server('tcp://127.0.0.1:0');
+    $redisPort = (int) parse_url('tcp://' . stream_socket_get_name($probe, false), PHP_URL_PORT);
+    fclose($probe);
+    $redis = proc_open([$redisBin, '--port', (string) $redisPort, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $redisPipes);
+    for ($i = 0; $i < 100 && @stream_socket_client("tcp://127.0.0.1:$redisPort", $errno, $errstr, 0.1) === false; $i++) {
+        usleep(50_000);
+    }
+    $env['TUMA_STORE_URL'] = "redis://127.0.0.1:$redisPort/";
+    $env['TUMA_STORE_PREFIX'] = 'shop-e2e:';
+    echo "store: Redis on port $redisPort (the receiver checks the payment journal)\n";
+} else {
+    echo "store: memory (redis-server not installed: the receiver verifies by query alone)\n";
+}
+
 // Start the receiver on a free port.
 $probe = stream_socket_server('tcp://127.0.0.1:0');
 $port = (int) parse_url('tcp://' . stream_socket_get_name($probe, false), PHP_URL_PORT);
@@ -70,9 +92,13 @@ $server = proc_open(
     __DIR__,
     $env + ['SHOP_ORDERS' => $orders, 'PATH' => (string) getenv('PATH')],
 );
-register_shutdown_function(static function () use ($server, $orders, $log): void {
+register_shutdown_function(static function () use ($server, $redis, $orders, $log): void {
     proc_terminate($server);
     proc_close($server);
+    if ($redis !== null) {
+        proc_terminate($redis);
+        proc_close($redis);
+    }
     @unlink($orders);
     @unlink($log);
 });
@@ -116,6 +142,12 @@ check($status === 200 && (json_decode($answer, true)['ResultDesc'] ?? null) === 
 [$status, $answer] = post("$receiverUrl/mpesa/stk", (string) base64_decode($order['raw'] ?? ''));
 check(str_contains($answer, 'duplicate'), 'and again');
 check(count(array_filter(explode("\n", (string) file_get_contents($orders)))) === 1, 'the order was shipped once');
+
+// A forged "paid" callback for a push this shop never made: verified, refused, not shipped.
+$forged = str_replace($push['checkout_request_id'], 'ws_CO_000000000000000forged', (string) base64_decode($order['raw'] ?? ''));
+[$status, $answer] = post("$receiverUrl/mpesa/stk", $forged);
+check($status !== 200 && str_contains($answer, 'not processed'), 'a forged callback is not accepted', [$status, $answer]);
+check(count(array_filter(explode("\n", (string) file_get_contents($orders)))) === 1, 'and nothing was shipped for it');
 
 // Junk is refused, not shipped.
 [$status, $answer] = post("$receiverUrl/mpesa/stk", '{"hello": "world"}');

@@ -41,6 +41,29 @@ function expectThrows(string $class, callable $fn): Tuma\Exception
     throw new LogicException('unreachable');
 }
 
+/** The sandbox's control API: $method $path with a JSON body; returns the decoded answer. */
+function sandbox(string $method, string $path, ?array $body = null): array
+{
+    $context = stream_context_create(['http' => [
+        'method' => $method,
+        'header' => "Content-Type: application/json\r\n",
+        'content' => $body === null ? '' : json_encode($body),
+    ]]);
+    $answer = file_get_contents(getenv('TUMA_SANDBOX_URL') . $path, false, $context);
+    return json_decode((string) $answer, true, 512, JSON_THROW_ON_ERROR);
+}
+
+/** Whether the sandbox's ledger of processed payments holds $identity. */
+function inLedger(string $identity): bool
+{
+    foreach (sandbox('GET', '/_sandbox/stats')['payments'] as $payment) {
+        if (str_contains($payment['identity'], $identity)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 function camel(string $snake): string
 {
     return lcfirst(str_replace('_', '', ucwords($snake, '_')));
@@ -132,15 +155,55 @@ $query = $tuma->daraja()->stkQuery(['checkout_request_id' => $push['checkout_req
 check($query['pending'] === false, 'STK query after the callback');
 $confirmed = $tuma->daraja()->confirmStkPayment(['callback' => $body]);
 check($confirmed !== null && $confirmed['checkout_request_id'] === $push['checkout_request_id'], 'the callback is confirmed by a query before shipping');
+// The same callback claiming a bigger amount: the payment journal refuses it.
+$forged = preg_replace('/("Name":"Amount","Value":)[0-9.]+/', '${1}5000', $body);
+check($forged !== $body, 'the forged callback has another amount');
+$e = expectThrows(InvalidCallbackException::class, fn () => $tuma->daraja()->confirmStkPayment(['callback' => $forged]));
+check(str_contains($e->getMessage(), 'amount') && $e->fate === 'not_sent', 'a forged amount is refused: ' . $e->getMessage());
+
+// Callback claims: claim, release on failure, claim again, complete, done.
 $received = $tuma->callbacks()->receive(['kind' => 'daraja.stk_callback', 'body' => $body]);
-check($received['first_time'] === true, 'first delivery of the callback');
-check($tuma->callbacks()->receive(['kind' => 'daraja.stk_callback', 'body' => $body])['first_time'] === false, 'a redelivery is recognised');
+check($received['first_time'] === true && $received['status'] === 'claimed' && is_string($received['claim']), 'first delivery of the callback: claimed');
+check($received['id'] === $push['checkout_request_id'], 'claimed on the CheckoutRequestID');
+$busy = $tuma->callbacks()->receive(['kind' => 'daraja.stk_callback', 'body' => $body]);
+check($busy['first_time'] === false && $busy['status'] === 'in_progress' && $busy['claim'] === null, 'a redelivery while it is processed: in progress');
+check($tuma->callbacks()->release(['claim' => $received['claim']]) === ['released' => true], 'processing failed: the claim is released');
+$retry = $tuma->callbacks()->receive(['kind' => 'daraja.stk_callback', 'body' => $body]);
+check($retry['status'] === 'claimed' && $retry['claim'] !== $received['claim'], 'the redelivery after a release is claimed again');
+check($tuma->callbacks()->complete(['claim' => $retry['claim']]) === ['completed' => true, 'lease_held' => true], 'processed: completed');
+$done = $tuma->callbacks()->receive(['kind' => 'daraja.stk_callback', 'body' => $body]);
+check($done['first_time'] === false && $done['status'] === 'done' && $done['claim'] === null, 'a redelivery after completion: done');
+check($tuma->callbacks()->release(['claim' => $retry['claim']]) === ['released' => false], 'a completed claim is not released');
+$e = expectThrows(InvalidInputException::class, fn () => $tuma->callbacks()->complete(['claim' => 'forged']));
+check($e->field === 'claim', 'a claim libtuma did not hand out');
+
+// Money truth: Daraja processed the push but answered 500: fate unknown, with the ids to recover.
+check(!inLedger(':7:PFATE7:'), 'not in the ledger before');
+sandbox('POST', '/_sandbox/faults', ['path_contains' => '/stkpush/', 'times' => 1,
+    'fault' => 'reply=500;processed;body={"requestId":"x","errorCode":"500.001.1001","errorMessage":"Internal server error"}']);
+$e = expectThrows(ApiException::class, fn () => $tuma->daraja()->stkPush(['phone' => '0708374149', 'amount' => 7, 'account_reference' => 'PFATE7', 'callback_url' => 'http://127.0.0.1:9/stk']));
+check($e->fate === 'unknown' && $e->outcomeUnknown === true && $e->providerCode === '500.001.1001', 'a 500 after processing: fate unknown');
+$r = $e->recovery;
+check(is_array($r) && $r['operation'] === 'daraja.stk_push' && $r['phone'] === '254708374149' && $r['amount'] === 7
+    && $r['account_reference'] === 'PFATE7' && preg_match('/^20\d{12}$/', $r['timestamp']) === 1 && is_string($r['advice']),
+    'recovery: ' . json_encode($r));
+check(inLedger(':7:PFATE7:'), 'and the sandbox did process the payment');
+// A documented refusal: not processed.
+sandbox('POST', '/_sandbox/faults', ['path_contains' => '/stkpush/', 'times' => 1,
+    'fault' => 'reply=400;body={"requestId":"x","errorCode":"400.002.02","errorMessage":"Bad Request - Invalid Amount"}']);
+$e = expectThrows(ApiException::class, fn () => $tuma->daraja()->stkPush(['phone' => '0708374149', 'amount' => 8, 'account_reference' => 'PREFUSE8', 'callback_url' => 'http://127.0.0.1:9/stk']));
+check($e->fate === 'refused' && $e->outcomeUnknown === false && $e->recovery['account_reference'] === 'PREFUSE8', 'a documented refusal: fate refused');
+check(!inLedger(':8:PREFUSE8:'), 'a refused payment is not in the ledger');
 
 // UMS Pay: push, wait, confirm.
 $ums = $tuma->umspay()->stkPush(['amount' => 10, 'phone' => '0712345678', 'reference' => 'ORDER-43']);
 $final = $tuma->umspay()->waitForStatus(['transaction_request_id' => $ums['transaction_request_id'], 'timeout_ms' => 10000]);
 check($final['status'] === 'completed', 'UMS Pay payment completed');
 check($tuma->umspay()->confirmPayment(['transaction_request_id' => $ums['transaction_request_id']])['receipt'] === $final['receipt'], 'UMS Pay payment confirmed');
+$webhook = json_encode(['event' => 'payment.completed', 'ResponseCode' => 0, 'TransactionID' => $ums['transaction_request_id'],
+    'TransactionAmount' => 9000, 'TransactionReceipt' => $final['receipt'], 'TransactionReference' => 'ORDER-43', 'Msisdn' => '254712345678']);
+$e = expectThrows(InvalidCallbackException::class, fn () => $tuma->umspay()->confirmPayment(['webhook' => $webhook]));
+check(str_contains($e->getMessage(), 'amount'), 'a forged UMS Pay webhook amount is refused: ' . $e->getMessage());
 
 // Utilities.
 $pw = Utils::darajaStkPassword(['shortcode' => '174379', 'passkey' => 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919', 'timestamp' => '20160216165627']);
@@ -160,6 +223,10 @@ check(Utils::phoneNormalize(['phone' => '0712 345 678'])['phone'] === '254712345
 // Errors become exceptions carrying the detail.
 $e = expectThrows(InvalidInputException::class, fn () => $tuma->statum()->sendSms(['sender_id' => 'TUMA', 'phone' => '12', 'message' => 'x']));
 check($e->field === 'phone' && $e->kind === 'invalid_input' && $e->getCode() === 103, 'invalid input names the field');
+check($e->fate === 'not_sent' && $e->recovery === null, 'invalid input: not sent, nothing to recover');
+$e = new NetworkException('m', 'network', 300, outcomeUnknown: true);
+check($e->fate === 'unknown' && $e->recovery === null, 'the fate follows outcomeUnknown when not given');
+check((new Tuma\Exception('m', 'api', fate: 'refused', recovery: ['operation' => 'x']))->recovery === ['operation' => 'x'], 'fate and recovery by name');
 $e = expectThrows(InvalidInputException::class, fn () => $tuma->statum()->airtime(['phone' => '0712345678', 'amount' => 'ten']));
 check($e->field === 'amount', 'wrong-typed amount');
 $e = expectThrows(InvalidInputException::class, fn () => $tuma->call('statum.teleport'));
@@ -173,7 +240,7 @@ $e = expectThrows(AuthenticationException::class, fn () => $bad->statum()->accou
 check($e->provider === 'statum' && $e->status === 401, 'authentication error detail');
 $down = new Client(['statum' => ['consumer_key' => 'k', 'consumer_secret' => 's', 'base_url' => 'http://127.0.0.1:1/'], 'http' => ['max_retries' => 0]]);
 $e = expectThrows(NetworkException::class, fn () => $down->statum()->sendSms(['sender_id' => 'TUMA', 'phone' => '0712345678', 'message' => 'x']));
-check($e->outcomeUnknown === false, 'refused connection: not sent');
+check($e->outcomeUnknown === false && $e->fate === 'not_sent', 'refused connection: not sent');
 $e = expectThrows(ConfigException::class, fn () => new Client(['statum' => ['consumer_key' => 'k']]));
 check($e instanceof Tuma\Exception, 'config errors are tuma exceptions');
 expectThrows(ConfigException::class, fn () => new Client(['statum' => ['consumer_key' => 'k', 'consumer_secret' => 's', 'base_url' => 'http://example.com/']]));

@@ -28,7 +28,9 @@ pub enum tuma_result {
     Config = 104,
     /// The provider refused the credentials.
     Authentication = 200,
-    /// The provider answered with an error (see `code` and `request_id`).
+    /// The provider answered with an error (see `code` and `request_id`): a documented
+    /// refusal (`fate` `"refused"`) or an answer that may follow processing, such as a 5xx
+    /// (`fate` `"unknown"`).
     Api = 201,
     /// The provider asked to slow down (see `retry_after_ms`).
     RateLimited = 202,
@@ -36,11 +38,13 @@ pub enum tuma_result {
     Decode = 203,
     /// A callback body is not what the provider sends.
     InvalidCallback = 204,
-    /// A connection-level failure (see `outcome_unknown`).
+    /// A connection-level failure (see `fate`: a connection that never opened sent
+    /// nothing).
     Network = 300,
-    /// The call ran out of time (see `outcome_unknown`).
+    /// The call ran out of time (see `fate`).
     Timeout = 301,
-    /// The shared state store (Redis) failed or did not answer in time.
+    /// The shared state store (Redis) failed or did not answer in time (a money call was
+    /// then not sent; a callback's claim is not known: answer the provider non-200).
     Store = 302,
     /// A bug in libtuma: a panic was caught at the boundary.
     Panic = 900,
@@ -50,8 +54,10 @@ pub enum tuma_result {
 
 impl tuma_result {
     /// Every code, in numeric order (a function, not a constant, so that cbindgen leaves
-    /// it out of the header).
-    pub(crate) fn all() -> [tuma_result; 15] {
+    /// it out of the header). `tuma_result_message` looks codes up here: a test compares
+    /// this list with the enum as cbindgen prints it (`src/header.rs`), and
+    /// [`tuma_result::position`] does not compile until a new variant is placed.
+    pub(crate) fn all() -> [tuma_result; 16] {
         [
             tuma_result::Ok,
             tuma_result::NullParameter,
@@ -66,9 +72,35 @@ impl tuma_result {
             tuma_result::InvalidCallback,
             tuma_result::Network,
             tuma_result::Timeout,
+            tuma_result::Store,
             tuma_result::Panic,
             tuma_result::Internal,
         ]
+    }
+
+    /// Where this code sits in [`tuma_result::all`]. The match is exhaustive, so a new
+    /// variant fails to compile until it is given a place (and then a test fails until
+    /// `all()` holds it there).
+    #[cfg(test)]
+    fn position(self) -> usize {
+        match self {
+            tuma_result::Ok => 0,
+            tuma_result::NullParameter => 1,
+            tuma_result::InvalidUtf8 => 2,
+            tuma_result::MalformedJson => 3,
+            tuma_result::InvalidInput => 4,
+            tuma_result::Config => 5,
+            tuma_result::Authentication => 6,
+            tuma_result::Api => 7,
+            tuma_result::RateLimited => 8,
+            tuma_result::Decode => 9,
+            tuma_result::InvalidCallback => 10,
+            tuma_result::Network => 11,
+            tuma_result::Timeout => 12,
+            tuma_result::Store => 13,
+            tuma_result::Panic => 14,
+            tuma_result::Internal => 15,
+        }
     }
 
     /// The code for a core error, from its stable `kind()`.
@@ -165,8 +197,15 @@ impl Failure {
     }
 }
 
+/// A failure of libtuma's own checks: nothing reached the core, so nothing was sent.
 fn local(kind: &str, message: String, field: &str) -> Value {
-    json!({"kind": kind, "message": message, "field": field, "outcome_unknown": false})
+    json!({
+        "kind": kind,
+        "message": message,
+        "field": field,
+        "fate": "not_sent",
+        "outcome_unknown": false,
+    })
 }
 
 /// Records a caught panic as this thread's last error.
@@ -179,6 +218,8 @@ pub(crate) fn record_panic(payload: &(dyn std::any::Any + Send)) {
     set_last_error(json!({
         "kind": "panic",
         "message": format!("internal error (panic caught in libtuma): {what}"),
+        // The panic may have struck after a request was written.
+        "fate": "unknown",
         "outcome_unknown": true,
     }));
 }
@@ -210,4 +251,45 @@ pub(crate) fn message_of(code: u32) -> *const c_char {
         .map(|r| r.message())
         .unwrap_or(c"unknown result code")
         .as_ptr()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::CStr;
+
+    use super::{message_of, tuma_result};
+
+    #[test]
+    fn all_lists_every_code_in_order() {
+        let all = tuma_result::all();
+        for (i, code) in all.iter().enumerate() {
+            assert_eq!(
+                code.position(),
+                i,
+                "{code:?} is out of place in tuma_result::all()"
+            );
+        }
+        assert!(all.windows(2).all(|w| (w[0] as u32) < (w[1] as u32)));
+    }
+
+    #[test]
+    fn every_code_has_its_message() {
+        for code in tuma_result::all() {
+            // SAFETY: message_of returns a static NUL-terminated string.
+            let text = unsafe { CStr::from_ptr(message_of(code as u32)) };
+            assert_eq!(text, code.message(), "{code:?}");
+            assert_ne!(text, c"unknown result code", "{code:?}");
+        }
+        // SAFETY: as above.
+        let unknown = unsafe { CStr::from_ptr(message_of(12345)) };
+        assert_eq!(unknown, c"unknown result code");
+    }
+
+    #[test]
+    fn store_errors_have_their_code() {
+        assert_eq!(tuma_result::Store as u32, 302);
+        // SAFETY: as above.
+        let text = unsafe { CStr::from_ptr(message_of(302)) };
+        assert!(text.to_str().unwrap().contains("store"), "{text:?}");
+    }
 }

@@ -23,8 +23,18 @@ fn named_source() -> String {
         );
     };
     for (name, op) in crate::OPERATIONS {
+        let mut doc = format!(
+            "/// Runs `{op}`: `tuma_client_call(client, \"{op}\", request_json, result_json_out)`."
+        );
+        let extra = crate::OPERATION_DOCS
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, d)| *d);
+        for line in extra.lines() {
+            let _ = write!(doc, "\n///{line}");
+        }
         add(
-            format!("/// Runs `{op}`: `tuma_client_call(client, \"{op}\", request_json, result_json_out)`."),
+            doc,
             name,
             "client: *const tuma_client, request_json: *const c_char, result_json_out: *mut *mut c_char",
         );
@@ -200,4 +210,29 @@ fn header_declares_every_named_function() {
         assert!(header.contains(&format!("= {},", code as u32)), "{code:?}");
     }
     assert!(header.contains("TUMA_RESULT_NULL_PARAMETER = 100"));
+}
+
+#[test]
+fn every_result_code_of_the_header_has_its_message() {
+    // The enum as cbindgen prints it is the truth; `tuma_result::all()` (which
+    // `tuma_result_message` searches) is a hand-written list that must match it.
+    let header = generate(false);
+    let printed: Vec<u32> = header
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("TUMA_RESULT_"))
+        .filter_map(|rest| rest.split_once(" = "))
+        .map(|(_, n)| n.trim_end_matches(',').parse().expect("a result number"))
+        .collect();
+    let listed: Vec<u32> = crate::tuma_result::all()
+        .iter()
+        .map(|c| *c as u32)
+        .collect();
+    assert_eq!(
+        printed, listed,
+        "tuma_result::all() must list every code of the enum"
+    );
+    for code in printed {
+        let message = unsafe { std::ffi::CStr::from_ptr(crate::tuma_result_message(code)) };
+        assert_ne!(message, c"unknown result code", "code {code}");
+    }
 }

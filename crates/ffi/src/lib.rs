@@ -23,7 +23,7 @@ use std::ffi::c_char;
 
 pub use error::tuma_result;
 pub use ffi::tuma_client;
-pub use named::{CALLBACKS, OPERATIONS, UTILITIES};
+pub use named::{CALLBACKS, OPERATIONS, OPERATION_DOCS, UTILITIES};
 
 use error::Failure;
 use ffi::{
@@ -206,14 +206,31 @@ unsafe fn list(out: *mut *mut c_char, names: fn() -> Vec<&'static str>) -> tuma_
     })
 }
 
-/// The full detail of the last failure on the calling thread, as a JSON object: `kind`
-/// (`invalid_input`, `config`, `authentication`, `api`, `rate_limited`, `network`,
-/// `timeout`, `decode`, `invalid_callback`, or for libtuma's own checks
-/// `null_parameter`, `invalid_utf8`, `malformed_json`, `panic`), `message`, and where
-/// known `provider`, `status`, `code`, `request_id`, `field`, `retry_after_ms`,
-/// `outcome_unknown`. Every fallible call clears it first, so it describes the latest
-/// call on this thread. `*error_json_out` is set to NULL when there is none; otherwise
-/// free it with `tuma_string_free`.
+/// The full detail of the last failure on the calling thread, as a JSON object. Every
+/// fallible call clears it first, so it describes the latest call on this thread.
+/// `*error_json_out` is set to NULL when there is none; otherwise free it with
+/// `tuma_string_free`. Members:
+///
+/// - `kind`: `invalid_input`, `config`, `authentication`, `api`, `rate_limited`,
+///   `network`, `timeout`, `decode`, `invalid_callback`, `store`, or for libtuma's own
+///   checks `null_parameter`, `invalid_utf8`, `malformed_json`, `panic`;
+/// - `message`: English, never holding a secret;
+/// - `fate`, always: what became of the request. `"not_sent"`: nothing reached the
+///   provider (bad input, configuration, a token fetch, the rate limiter, the store, a
+///   connection that never opened): safe to send again. `"refused"`: the provider
+///   answered with one of its documented refusals and did not process it. `"unknown"`:
+///   it may have been processed; for a payment, the money may have moved;
+/// - `outcome_unknown`, always: `true` exactly when `fate` is `"unknown"`;
+/// - where known: `provider`, `status`, `code`, `request_id`, `field`, `retry_after_ms`;
+/// - `recovery`: an object, on the errors of a money-moving call (`daraja.stk_push`,
+///   `daraja.b2c`, `daraja.b2b`, `daraja.reversal`, `statum.airtime`,
+///   `umspay.stk_push`) once its input was valid. It always has `operation` and
+///   `advice` (what to do now, in one sentence) and, each only when known, `phone`,
+///   `amount`, `shortcode`, `receiver`, `account_reference`, `timestamp`, `reference`,
+///   `originator_conversation_id`, `transaction_id`, `checkout_request_id`,
+///   `conversation_id`, `transaction_request_id`, `request_id`: the ids to query the
+///   status with, or to match a late callback with. Never send a payment again while its
+///   fate is `"unknown"`: recover first.
 ///
 /// # Safety
 /// `error_json_out` is NULL or writable.

@@ -8,11 +8,15 @@ use std::ffi::c_char;
 use crate::{tuma_client, tuma_result};
 
 macro_rules! operations {
-    ($($name:ident => $op:literal,)*) => {
+    ($($(#[doc = $doc:literal])* $name:ident => $op:literal,)*) => {
         /// `(C function, operation)` for every named operation function.
         pub const OPERATIONS: &[(&str, &str)] = &[$((stringify!($name), $op)),*];
+        /// `(C function, documentation)`: what the header says of an operation beyond
+        /// "runs it" (the `///` lines written above it below; often none).
+        pub const OPERATION_DOCS: &[(&str, &str)] = &[$((stringify!($name), concat!($($doc, "\n",)*))),*];
         $(
             #[doc = concat!("Runs `", $op, "`: the same as `tuma_client_call` with that name.")]
+            $(#[doc = $doc])*
             ///
             /// # Safety
             /// As `tuma_client_call`.
@@ -73,10 +77,44 @@ operations! {
     tuma_statum_send_sms => "statum.send_sms",
     tuma_statum_airtime => "statum.airtime",
     tuma_statum_account_details => "statum.account_details",
+    ///
+    /// Request `{"kind", "body"}` (`body`: the raw request body, as a string). Parses the
+    /// callback and claims its id for the store's `callback_lease_ms` (60000 by default).
+    /// Result `{"first_time", "status", "claim", "id", "callback"}`, by `status`:
+    /// - `"claimed"` (`first_time` true, `claim` a token): process it, then
+    ///   `tuma_callbacks_complete` (redeliveries are then `"done"`), or
+    ///   `tuma_callbacks_release` when processing failed (the next redelivery is claimed
+    ///   and processed). A worker that dies holding a claim loses it after the lease;
+    /// - `"in_progress"`: another worker holds the claim: answer non-200 (e.g. 503) so
+    ///   the provider delivers it again later;
+    /// - `"done"`: a redelivery of a processed callback: answer 200, do nothing.
+    ///
+    /// `claim` is null unless claimed. A store failure is `TUMA_RESULT_STORE`, never a
+    /// guess: answer non-200.
     tuma_callbacks_receive => "callbacks.receive",
+    ///
+    /// Request `{"claim"}` (from `tuma_callbacks_receive`). Marks the callback processed:
+    /// redeliveries are `"done"` for the store's `dedup_ttl_secs`. Result
+    /// `{"completed": true, "lease_held"}`; `lease_held` false: the lease had expired
+    /// before completion, so another worker may have processed it too.
+    tuma_callbacks_complete => "callbacks.complete",
+    ///
+    /// Request `{"claim"}` (from `tuma_callbacks_receive`). Gives the claim back after
+    /// processing failed, so the next redelivery is claimed and processed. Result
+    /// `{"released"}`: false when the lease had already expired.
+    tuma_callbacks_release => "callbacks.release",
     tuma_callbacks_first_time => "callbacks.first_time",
     tuma_daraja_stk_push => "daraja.stk_push",
     tuma_daraja_stk_query => "daraja.stk_query",
+    ///
+    /// Request `{"checkout_request_id"}` and/or `{"callback"}` (the raw callback body).
+    /// Result: the STK query's answer when Daraja confirms the payment, else null. A
+    /// callback claiming success is first checked against the payment journal: a push
+    /// recorded there with another amount or phone, or (with a Redis store, or
+    /// `store.journal_required`) a push the journal does not hold, fails with
+    /// `TUMA_RESULT_INVALID_CALLBACK`: someone forged it. So does a callback Daraja does
+    /// not confirm. With the memory store, a push the journal does not hold (another
+    /// process may have made it) is verified by the query alone.
     tuma_daraja_confirm_stk_payment => "daraja.confirm_stk_payment",
     tuma_daraja_c2b_register_urls => "daraja.c2b_register_urls",
     tuma_daraja_c2b_simulate => "daraja.c2b_simulate",
@@ -89,6 +127,12 @@ operations! {
     tuma_umspay_stk_push => "umspay.stk_push",
     tuma_umspay_transaction_status => "umspay.transaction_status",
     tuma_umspay_wait_for_status => "umspay.wait_for_status",
+    ///
+    /// Request `{"transaction_request_id"}` or `{"webhook"}` (the raw webhook body).
+    /// Result: the completed payment when UMS Pay confirms it, else null. A webhook
+    /// saying "completed" is first checked against the payment journal, as with
+    /// `tuma_daraja_confirm_stk_payment` (amount, phone and reference), then against UMS
+    /// Pay; a disagreement fails with `TUMA_RESULT_INVALID_CALLBACK`.
     tuma_umspay_confirm_payment => "umspay.confirm_payment",
 }
 

@@ -21,8 +21,10 @@ final class Daraja extends Provider
 
     /**
      * Verify by query before shipping goods: `checkout_request_id` and/or `callback` (the raw
-     * callback body). Returns the query's answer when paid, null otherwise; a callback that
-     * claims a payment Daraja does not confirm throws InvalidCallbackException.
+     * callback body). Returns the query's answer when paid, null otherwise. A callback that
+     * claims a payment throws InvalidCallbackException when the payment journal holds the
+     * push with another amount or phone, when the journal (Redis, or
+     * `store.journal_required`) does not hold it at all, or when Daraja does not confirm it.
      */
     public function confirmStkPayment(array $request = []): ?array
     {

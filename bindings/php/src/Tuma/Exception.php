@@ -31,6 +31,13 @@ class Exception extends \RuntimeException
     ];
 
     /**
+     * What became of the request: `not_sent` (nothing reached the provider: safe to send
+     * again), `refused` (a documented refusal: the provider did not process it) or
+     * `unknown` (it may have been processed: for a payment, the money may have moved).
+     */
+    public readonly string $fate;
+
+    /**
      * @param string $kind the stable error kind (`invalid_input`, `api`, `network`...)
      * @param ?string $provider `statum`, `daraja` or `umspay`, when a provider was involved
      * @param ?int $status HTTP status of the provider's answer
@@ -40,6 +47,15 @@ class Exception extends \RuntimeException
      * @param ?int $retryAfterMs how long to wait before retrying (rate limits)
      * @param bool $outcomeUnknown true when the request may have been processed anyway:
      *                             check the transaction status before sending it again
+     * @param ?string $fate `not_sent`, `refused` or `unknown`; null: `unknown` when
+     *                      $outcomeUnknown, else `not_sent`
+     * @param ?array $recovery on the errors of a money-moving call (STK push, B2C, B2B,
+     *                         reversal, airtime, UMS Pay STK push) once its input was
+     *                         valid: `operation`, `advice` and, when known, `phone`,
+     *                         `amount`, `shortcode`, `receiver`, `account_reference`,
+     *                         `timestamp`, `reference`, `originator_conversation_id`,
+     *                         `transaction_id`, `checkout_request_id`, `conversation_id`,
+     *                         `transaction_request_id`, `request_id`
      */
     public function __construct(
         string $message,
@@ -52,8 +68,11 @@ class Exception extends \RuntimeException
         public readonly ?string $field = null,
         public readonly ?int $retryAfterMs = null,
         public readonly bool $outcomeUnknown = false,
+        ?string $fate = null,
+        public readonly ?array $recovery = null,
     ) {
         parent::__construct($message, $result);
+        $this->fate = $fate ?? ($outcomeUnknown ? 'unknown' : 'not_sent');
     }
 
     /** @internal builds the right subclass from libtuma's last-error JSON */
@@ -72,6 +91,8 @@ class Exception extends \RuntimeException
             field: $detail['field'] ?? null,
             retryAfterMs: isset($detail['retry_after_ms']) ? (int) $detail['retry_after_ms'] : null,
             outcomeUnknown: (bool) ($detail['outcome_unknown'] ?? false),
+            fate: isset($detail['fate']) ? (string) $detail['fate'] : null,
+            recovery: is_array($detail['recovery'] ?? null) ? $detail['recovery'] : null,
         );
     }
 }

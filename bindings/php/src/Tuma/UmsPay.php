@@ -25,7 +25,13 @@ final class UmsPay extends Provider
         return $this->client->call('umspay.wait_for_status', $request);
     }
 
-    /** The completed payment (or null): `transaction_request_id`, or `webhook` (the raw webhook body). */
+    /**
+     * The completed payment (or null): `transaction_request_id`, or `webhook` (the raw
+     * webhook body). A completed webhook throws InvalidCallbackException when the payment
+     * journal holds the push with another amount, phone or reference, when the journal
+     * (Redis, or `store.journal_required`) does not hold it at all, or when UMS Pay does not
+     * confirm it.
+     */
     public function confirmPayment(array $request = []): ?array
     {
         return $this->client->call('umspay.confirm_payment', $request);

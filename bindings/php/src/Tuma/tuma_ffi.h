@@ -59,6 +59,10 @@ tuma_result tuma_statum_account_details(const tuma_client *client, const char *r
 
 tuma_result tuma_callbacks_receive(const tuma_client *client, const char *request_json, char **result_json_out);
 
+tuma_result tuma_callbacks_complete(const tuma_client *client, const char *request_json, char **result_json_out);
+
+tuma_result tuma_callbacks_release(const tuma_client *client, const char *request_json, char **result_json_out);
+
 tuma_result tuma_callbacks_first_time(const tuma_client *client, const char *request_json, char **result_json_out);
 
 tuma_result tuma_daraja_stk_push(const tuma_client *client, const char *request_json, char **result_json_out);
