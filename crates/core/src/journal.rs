@@ -151,8 +151,12 @@ impl<'a> Journal<'a> {
         let found = match self.store().get_record(&key) {
             Ok(Some(raw)) => Some(raw),
             Ok(None) => fallback.get_record(&key)?,
-            // Not knowing is not "never issued": the caller must not decide on a guess.
-            Err(e) => fallback.get_record(&key)?.map(Ok).unwrap_or(Err(e))?.into(),
+            // The store did not answer: this process's own record, if it kept one, else the
+            // error (not knowing is not "never issued"; nobody decides on a guess).
+            Err(e) => match fallback.get_record(&key)? {
+                Some(raw) => Some(raw),
+                None => return Err(e),
+            },
         };
         if let Some(raw) = found {
             return parse(raw).map(Some);
