@@ -63,6 +63,16 @@ impl SendGate {
     }
 }
 
+/// True when the call running on this thread was cancelled (loops that wait between
+/// requests, like `wait_for_status`, stop at once).
+pub(crate) fn cancelled() -> bool {
+    CURRENT.with(|c| {
+        c.borrow()
+            .as_ref()
+            .is_some_and(|gate| gate.state.load(Ordering::Acquire) == CANCELLED)
+    })
+}
+
 /// Called before every attempt: true when the call was cancelled and `req` must not be
 /// written. A money-moving request that passes closes the gate for good.
 pub(crate) fn cancelled_before(req: &HttpRequest<'_>) -> bool {

@@ -1065,3 +1065,51 @@ fn a_callback_pushed_by_another_process_is_verified_by_query_with_a_memory_store
         .unwrap_err();
     assert_eq!(e.kind(), "invalid_callback");
 }
+
+#[test]
+fn a_cancelled_wait_for_status_stops_at_once() {
+    let mut config = SandboxConfig::default();
+    config.umspay.pending_for = Duration::from_secs(30);
+    let sandbox = Sandbox::start(config).unwrap();
+    let client = client_with(&sandbox, http(2_000), "http://127.0.0.1:9", None);
+    let push = client
+        .umspay()
+        .stk_push(10, "0712345678", "WAIT-1")
+        .unwrap();
+    let gate = tuma::cancel::SendGate::new();
+    let worker = {
+        let (gate, client) = (gate.clone(), client.clone());
+        thread::spawn(move || {
+            let started = Instant::now();
+            let result = gate.run(|| {
+                client
+                    .umspay()
+                    .wait_for_status(&push.transaction_request_id, Duration::from_secs(10))
+            });
+            (result, started.elapsed())
+        })
+    };
+    thread::sleep(Duration::from_millis(400));
+    assert!(gate.cancel(), "status queries do not close the gate");
+    let polls = sandbox.requests_to_containing("transactionstatus");
+    let (result, elapsed) = worker.join().unwrap();
+    assert!(elapsed < Duration::from_millis(900), "{elapsed:?}");
+    let e = result.unwrap_err();
+    assert_eq!(e.fate(), Fate::NotSent, "{e}");
+    thread::sleep(Duration::from_millis(300));
+    assert!(sandbox.requests_to_containing("transactionstatus") <= polls + 1);
+}
+
+#[test]
+fn a_webhook_for_a_transaction_umspay_does_not_know_is_forged() {
+    let sandbox = sandbox();
+    let client = client_with(&sandbox, http(2_000), "http://127.0.0.1:9", None);
+    let body = json!({
+        "ResponseCode": 0, "ResponseDescription": "Success", "TransactionID": "UMSPID0312202600000099999",
+        "TransactionAmount": 10, "TransactionReceipt": "TXX0000000", "TransactionReference": "FAKE",
+        "Msisdn": "254712345678", "TransactionDate": "20261203101010"
+    });
+    let event = tuma::umspay::parse_webhook(body.to_string().as_bytes()).unwrap();
+    let e = client.umspay().confirm_payment(&event).unwrap_err();
+    assert_eq!(e.kind(), "invalid_callback", "{e}");
+}

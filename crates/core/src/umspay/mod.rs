@@ -410,6 +410,13 @@ impl UmsPay<'_> {
         loop {
             // A poll never runs past the wait's own deadline.
             let poll_deadline = self.client.inner.transport.deadline().min(deadline);
+            if crate::cancel::cancelled() {
+                return Err(Error::network(
+                    Provider::Umspay,
+                    "cancelled by the caller",
+                    Fate::NotSent,
+                ));
+            }
             match self.status_by(transaction_request_id, poll_deadline) {
                 Ok(s) if s.is_final() => return Ok(s),
                 Ok(s) => last = Some(Ok(s)),
@@ -434,7 +441,15 @@ impl UmsPay<'_> {
             if now >= deadline {
                 return last.expect("set by the loop");
             }
-            thread::sleep(pause.min(deadline - now));
+            // Pause in slices, so that a cancelled call stops within 100 ms.
+            let wake = now + pause.min(deadline - now);
+            while !crate::cancel::cancelled() {
+                let left = wake.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                thread::sleep(left.min(Duration::from_millis(100)));
+            }
             pause = (pause * 3 / 2).min(POLL_MAX);
         }
     }
@@ -484,7 +499,22 @@ impl UmsPay<'_> {
                 }
             }
         }
-        let TransactionStatus::Completed(paid) = self.transaction_status(id)? else {
+        let status = match self.transaction_status(id) {
+            Ok(status) => status,
+            // UMS Pay refusing to know the id while a webhook claims it was paid: forged.
+            Err(e)
+                if e.fate() == Fate::Refused
+                    && error_kind(&e) == Some(UmsPayErrorKind::TransactionNotFound)
+                    && matches!(payment, PaymentRef::Webhook(w) if w.is_completed()) =>
+            {
+                return Err(Error::callback(
+                    Provider::Umspay,
+                    format!("UMS Pay does not know this transaction ({e})"),
+                ))
+            }
+            Err(e) => return Err(e),
+        };
+        let TransactionStatus::Completed(paid) = status else {
             return Ok(None);
         };
         if let PaymentRef::Webhook(w) = payment {
