@@ -8,23 +8,29 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import List, Optional
+from typing import List, Optional, Type
 
 import tuma
 from tuma.types import (
     AccountDetails,
+    AirtimeResult,
     ClaimStatus,
     CompletedCallback,
     DynamicQr,
+    ErrorKind,
     Fate,
     InitiatorResponse,
+    PaymentStatus,
     ReceivedCallback,
     Recovery,
     ReleasedCallback,
     StatumResponse,
+    StkCallback,
     StkPushResponse,
+    StoreConfig,
     UmsPayCompletedPayment,
     UmsPayTransactionStatus,
+    UmsPayWebhookEvent,
 )
 
 
@@ -41,6 +47,8 @@ def use_sync(client: tuma.Client) -> None:
     if confirmed is not None:
         print("paid:", confirmed["result_desc"])
     pending: bool = query["pending"]
+    where: PaymentStatus = query["status"]
+    print(where)
     client.daraja.c2b_register_urls(confirmation_url="https://example.com/c", validation_url="https://example.com/v")
     client.daraja.c2b_simulate(amount=100, phone="254708374149", bill_ref_number="INV-1")
     b2c_id: str = client.daraja.b2c(phone="254708374149", amount=100, remarks="Refund", shortcode="600981")[
@@ -63,7 +71,8 @@ def use_sync(client: tuma.Client) -> None:
     paid: Optional[UmsPayCompletedPayment] = client.umspay.confirm_payment(
         transaction_request_id=ums["transaction_request_id"]
     )
-    print(status["status"], final["status"], paid["receipt"] if paid else None)
+    final_status: PaymentStatus = final["status"]
+    print(status["status"], final_status, paid["receipt"] if paid else None)
 
     anything = client.call("statum.account_details")
     print(type(anything))
@@ -146,8 +155,17 @@ def receive_callback(client: tuma.Client, body: str) -> int:
     return 200
 
 
+def outcome_of(stk: StkCallback, ums: UmsPayWebhookEvent) -> List[PaymentStatus]:
+    """One vocabulary: completed, failed, cancelled, timeout or pending, whichever provider."""
+    return [stk["status"], ums["status"]]
+
+
 def use_callbacks_and_utilities() -> None:
-    airtime = tuma.parse_statum_airtime_result(b'{"request_id":"r","charge":1,"account_balance":2,"result_code":"200"}')
+    airtime: AirtimeResult = tuma.parse_statum_airtime_result(
+        b'{"request_id":"r","charge":1,"account_balance":2,"result_code":"200"}'
+    )
+    charge: Optional[float] = airtime["charge"]  # None on a failure's webhook
+    print(charge)
     generic = tuma.parse_statum_result('{"request_id":"r","result_code":"200"}')
     body = b"{}"
     for parse in (
@@ -191,14 +209,33 @@ def handle_errors(client: tuma.Client) -> None:
         recovery: Optional[Recovery] = e.recovery
         if fate == "unknown" and recovery is not None:
             print(recovery["operation"], recovery.get("phone"), recovery.get("amount"), recovery["advice"])
-    except (tuma.ApiError, tuma.AuthenticationError) as e:
+    except (tuma.ApiError, tuma.AuthenticationError, tuma.AuthorizationError) as e:
         print(e.provider, e.status, e.code, e.request_id)
+    except tuma.BusyError as e:
+        print("not started:", e)
     except (tuma.ConfigError, tuma.InvalidCallbackError, tuma.TumaError) as e:
         print(e)
 
 
+def error_kinds() -> None:
+    """Every kind the core knows, each with a class of its own."""
+    for kind in tuma.ERROR_KINDS:
+        named: ErrorKind = kind
+        cls: Type[tuma.TumaError] = tuma.error_class(named)
+        print(named, cls.__name__)
+
+
+def strict_journal() -> tuma.Client:
+    """One process that makes every push itself: a callback for a push missing from its
+    journal is refused as forged (the default with Redis)."""
+    store: StoreConfig = {"url": "memory", "journal_required": True}
+    return tuma.Client(store=store)
+
+
 def main() -> None:
     use_callbacks_and_utilities()
+    error_kinds()
+    print(strict_journal())
     if not os.environ.get("TUMA_STATUM_CONSUMER_KEY"):
         return  # no credentials: the file served as a typing check
     client = tuma.Client.from_env()

@@ -188,6 +188,8 @@ class FakeServer:
         self.lock = threading.Lock()
         self.spans: List[Tuple[float, float]] = []
         self.requests: List[Tuple[str, str, bytes]] = []
+        self.peers: List[Tuple[int, bytes]] = []
+        """(client port, body) of each request: which connection carried it."""
         self.in_flight = 0
         self.max_in_flight = 0
         server = self
@@ -204,6 +206,7 @@ class FakeServer:
                 body = self.rfile.read(length) if length else b""
                 with server.lock:
                     server.requests.append((self.command, self.path, body))
+                    server.peers.append((self.client_address[1], body))
                     server.in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
                 time.sleep(server.delay)

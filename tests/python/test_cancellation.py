@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import sys
 import time
 from typing import Any, Callable, Coroutine, Dict, Optional, Tuple
@@ -19,7 +20,7 @@ import pytest
 
 import tuma
 
-from conftest import FakeServer, Reply, Sandbox, daraja_config, json_reply, unique_reference
+from conftest import FakeServer, Reply, Sandbox, daraja_config, json_reply, umspay_config, unique_reference
 
 PHONE = "0708374149"
 MSISDN = "254708374149"
@@ -90,6 +91,10 @@ async def verdict(sandbox: Sandbox, task: "asyncio.Task[tuma.types.StkPushRespon
 
 
 def run(coro: Coroutine[Any, Any, str]) -> str:
+    return asyncio.run(coro)
+
+
+def run_dict(coro: Coroutine[Any, Any, Dict[str, Any]]) -> Dict[str, Any]:
     return asyncio.run(coro)
 
 
@@ -326,3 +331,99 @@ def test_gate() -> None:
     with pytest.raises(tuma.NetworkError) as info:
         client._call("statum.airtime", {"phone": "0712345678", "amount": 10}, gate)
     assert info.value.fate == "not_sent" and info.value.recovery is not None
+
+
+def async_umspay(sandbox: Sandbox) -> tuma.AsyncClient:
+    return tuma.AsyncClient(umspay=umspay_config(sandbox), http={"max_retries": 0})
+
+
+def test_umspay_status_query_cancels_plainly(faults: Sandbox) -> None:
+    # A status query moves no money: once it was written, cancelling it is still a plain
+    # CancelledError (the core marks it a query, which does not close the send gate).
+    client = async_umspay(faults)
+    tid = client.sync.umspay.stk_push(amount=100, phone="0712345678", reference=unique_reference("Z"))[
+        "transaction_request_id"
+    ]
+    before = path_count(faults, "/transactionstatus")
+    faults.fault("/transactionstatus", "latency=800")
+
+    async def main() -> None:
+        task = asyncio.create_task(client.umspay.transaction_status(transaction_request_id=tid))
+        deadline = time.monotonic() + 5
+        while path_count(faults, "/transactionstatus") == before and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)  # the query is at the sandbox, waiting for its answer
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError) as info:
+            await task
+        assert not isinstance(info.value, tuma.CancelledAfterSendError) and task.cancelled()
+
+    asyncio.run(main())
+    assert path_count(faults, "/transactionstatus") == before + 1
+
+
+def pending_status(method: str, path: str, body: bytes) -> Reply:
+    """UMS Pay's answer for a payment the payer has not answered yet (docs/sandbox.md)."""
+    return json_reply(
+        200,
+        {
+            "ResultCode": "200", "ResultDesc": "Transaction is pending",
+            "TransactionID": json.loads(body)["transaction_request_id"],
+            "TransactionAccountID": "UMPAY-SANDBOX", "TransactionStatus": "Pending",
+            "TransactionCode": "Pending", "TransactionReceipt": "", "TransactionAmount": "100",
+            "Msisdn": "254712345678", "TransactionDate": "06/23/24 03:30 PM",
+            "TransactionReference": "ORDER-1", "MpesaResponse": "",
+        },
+    )
+
+
+def test_umspay_wait_for_status_cancels_plainly_and_stops_polling(fake_server: Callable[..., FakeServer]) -> None:
+    # A payment that stays pending, each poll answered after 300 ms: uncancelled, the wait
+    # would poll again every 250 ms to 2 s until its timeout.
+    server = fake_server(pending_status, delay=0.3)
+    config = umspay_config_for(server.url)
+    client = tuma.AsyncClient(umspay=config, http={"max_retries": 0})
+    tid = "UMSPID230620241530451234" + "5"
+    assert client.sync.umspay.transaction_status(transaction_request_id=tid)["status"] == "pending"
+
+    async def main() -> None:
+        task = asyncio.create_task(client.umspay.wait_for_status(transaction_request_id=tid, timeout_ms=2500))
+        deadline = time.monotonic() + 5
+        while len(server.wait_for("transactionstatus", timeout=0)) < 2 and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)
+        assert len(server.wait_for("transactionstatus", timeout=0)) == 2  # the first poll is in flight
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError) as info:
+            await task
+        assert not isinstance(info.value, tuma.CancelledAfterSendError) and task.cancelled()
+        await asyncio.sleep(SETTLE)
+        # Nothing more was sent: the cancelled gate lets no further query through.
+        assert len(server.wait_for("transactionstatus", timeout=0)) == 2
+
+    asyncio.run(main())
+
+
+def umspay_config_for(base_url: str) -> tuma.types.UmsPayConfig:
+    return {"api_key": "k", "email": "dev@tuma.test", "account_id": "UMPAY-SANDBOX", "base_url": base_url}
+
+
+def test_umspay_push_cancelled_after_sending_carries_the_truth(faults: Sandbox) -> None:
+    client = async_umspay(faults)
+    ref = unique_reference("V")
+    faults.fault("/initiatestkpush", "latency=1500")
+
+    async def main() -> Dict[str, Any]:
+        task = asyncio.create_task(client.umspay.stk_push(amount=130, phone="0712345678", reference=ref))
+        await asyncio.sleep(0.5)
+        task.cancel()
+        with pytest.raises(tuma.CancelledAfterSendError) as info:
+            await task
+        e = info.value
+        assert e.operation == "umspay.stk_push"
+        assert (e.recovery["phone"], e.recovery["amount"], e.recovery["reference"]) == ("254712345678", 130, ref)
+        return dict(await e.outcome)
+
+    outcome = run_dict(main())
+    assert faults.in_ledger("stk_push", f"254712345678:130:{ref}") == 1
+    assert outcome["reference"] == ref and outcome["transaction_request_id"].startswith("UMSPID")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import socket
+import typing
+import uuid
 from typing import Callable
 
 import pytest
 
 import tuma
+from tuma import _tuma
 
 from conftest import STATUM_OK, FakeServer, Sandbox, json_reply, statum_config
 
@@ -15,6 +18,7 @@ ALL = [
     tuma.InvalidInputError,
     tuma.ConfigError,
     tuma.AuthenticationError,
+    tuma.AuthorizationError,
     tuma.ApiError,
     tuma.RateLimitedError,
     tuma.NetworkError,
@@ -22,6 +26,7 @@ ALL = [
     tuma.DecodeError,
     tuma.InvalidCallbackError,
     tuma.StoreError,
+    tuma.BusyError,
 ]
 
 
@@ -37,8 +42,33 @@ def test_hierarchy() -> None:
     for cls in ALL:
         assert issubclass(cls, tuma.TumaError)
         assert cls.__module__ == "tuma"
-    assert len(set(ALL)) == 10
+    assert len(set(ALL)) == len(ALL) == len(tuma.ERROR_KINDS)
     assert tuma.TumaError.outcome_unknown is False and tuma.TumaError.status is None
+
+
+def test_every_core_error_kind_has_its_own_class() -> None:
+    # ERROR_KINDS is the core's `ErrorKind::ALL`; the native mapping is an exhaustive match.
+    kinds = tuma.ERROR_KINDS
+    assert kinds is _tuma.ERROR_KINDS and isinstance(kinds, tuple)
+    assert len(set(kinds)) == len(kinds)
+    assert {"authorization", "store", "busy"} <= set(kinds)
+    classes = {}
+    for kind in kinds:
+        cls = tuma.error_class(kind)
+        assert cls is _tuma.error_class(kind)
+        # A dedicated subclass: never the root as a fallback.
+        assert cls is not tuma.TumaError and issubclass(cls, tuma.TumaError), kind
+        assert cls.__module__ == "tuma" and getattr(tuma, cls.__name__) is cls
+        assert cls.__name__ in tuma.__all__
+        classes[kind] = cls
+    assert len(set(classes.values())) == len(kinds), classes  # one class per kind
+    assert set(classes.values()) == set(ALL)  # and every class is some kind's
+    assert classes["authorization"] is tuma.AuthorizationError
+    assert classes["timeout"] is tuma.TumaTimeoutError
+    # The typed vocabulary of `TumaError.kind` is the same list.
+    assert typing.get_args(tuma.types.ErrorKind) == kinds
+    with pytest.raises(ValueError):
+        tuma.error_class("nope")
 
 
 def test_config_error() -> None:
@@ -113,6 +143,29 @@ def test_authentication_error(fake_server: Callable[..., FakeServer]) -> None:
         statum_client(server.url).statum.account_details()
     assert info.value.status == 401
     assert "s3cret-value" not in str(info.value)
+
+
+def test_authorization_error(fake_server: Callable[..., FakeServer]) -> None:
+    # Statum documents HTTP 403 as a refusal: valid credentials, not allowed this.
+    server = fake_server(lambda m, p, b: json_reply(403, {"status_code": 403, "description": "Forbidden"}))
+    with pytest.raises(tuma.AuthorizationError) as info:
+        statum_client(server.url).statum.account_details()
+    e = info.value
+    assert (e.kind, e.provider, e.status, e.fate) == ("authorization", "statum", 403, "refused")
+    assert not isinstance(e, tuma.AuthenticationError) and isinstance(e, tuma.TumaError)
+    assert "s3cret-value" not in str(e)
+
+
+def test_authorization_refusal_of_airtime_is_not_processed(faults: Sandbox) -> None:
+    faults.fault("/airtime", 'reply=403;body={"status_code":403,"description":"Forbidden"}')
+    phone = f"2547{uuid.uuid4().int % 10**8:08d}"  # found in the ledger by this test only
+    with pytest.raises(tuma.AuthorizationError) as info:
+        tuma.Client(statum=statum_config(faults), http={"max_retries": 0}).statum.airtime(phone=phone, amount=55)
+    e = info.value
+    assert (e.fate, e.outcome_unknown) == ("refused", False)
+    assert e.recovery is not None and e.recovery["operation"] == "statum.airtime"
+    assert (e.recovery["phone"], e.recovery["amount"]) == (phone, 55)
+    assert faults.in_ledger("airtime", phone) == 0
 
 
 def test_invalid_callback_error() -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from typing import Callable
 
 import pytest
@@ -118,7 +120,18 @@ def _with_amount(stk_callback: bytes, amount: int) -> str:
     return json.dumps(doc)
 
 
+def _count(sandbox: Sandbox, path_part: str) -> int:
+    """Requests the sandbox received on paths containing `path_part`."""
+    return sum(n for p, n in sandbox.stats()["paths"].items() if path_part in p)
+
+
+STRICT_JOURNAL: tuma.types.StoreConfig = {"url": "memory", "journal_required": True}
+"""One process makes every push: an id missing from its journal is a forgery."""
+
+
 def test_forged_stk_callback_with_a_bigger_amount_is_refused(sandbox: Sandbox, receiver: FakeServer) -> None:
+    # The default store (memory): the journal is not required, but an entry it holds is
+    # still compared with what the callback claims.
     client = daraja_client(sandbox, receiver)
     ref = unique_reference("J")
     push = client.daraja.stk_push(phone="0708374149", amount=21, account_reference=ref)
@@ -128,15 +141,72 @@ def test_forged_stk_callback_with_a_bigger_amount_is_refused(sandbox: Sandbox, r
     # The real callback is confirmed: the journal knows the push, Daraja says paid.
     confirmed = client.daraja.confirm_stk_payment(callback=body.decode())
     assert confirmed is not None and confirmed["checkout_request_id"] == push["checkout_request_id"]
+    assert confirmed["status"] == "completed"
     # The same paid CheckoutRequestID with a bigger Amount: forged.
     with pytest.raises(tuma.InvalidCallbackError) as info:
         client.daraja.confirm_stk_payment(callback=_with_amount(body, 21_000))
     assert info.value.fate == "not_sent" and info.value.provider == "daraja"
-    # An id this application never pushed: forged too (refused before any query).
-    forged = body.decode().replace(push["checkout_request_id"], "ws_CO_000000000000000000")
-    with pytest.raises(tuma.InvalidCallbackError):
-        client.daraja.confirm_stk_payment(callback=forged)
     assert sandbox.in_ledger("stk_push", f":{ref}:") == 1
+
+
+def test_stk_callback_never_pushed_is_refused_when_the_journal_is_required(
+    sandbox: Sandbox, receiver: FakeServer
+) -> None:
+    client = tuma.Client(
+        daraja=daraja_config(sandbox, receiver.url.replace("/api/v2/", "")),
+        http={"max_retries": 0},
+        store=STRICT_JOURNAL,
+    )
+    push = client.daraja.stk_push(phone="0708374149", amount=22, account_reference=unique_reference("N"))
+    [body] = receiver.wait_for("/stk")
+    assert client.daraja.confirm_stk_payment(callback=body.decode()) is not None
+    # An id this application never pushed: refused before any query.
+    queries = _count(sandbox, "/stkpushquery/")
+    forged = body.decode().replace(push["checkout_request_id"], "ws_CO_000000000000000000")
+    with pytest.raises(tuma.InvalidCallbackError) as info:
+        client.daraja.confirm_stk_payment(callback=forged)
+    assert "journal" in str(info.value)
+    assert _count(sandbox, "/stkpushquery/") == queries
+    # Without `journal_required` (memory store), the same forgery is refused too, after the
+    # query: Daraja does not know the id.
+    queries = _count(sandbox, "/stkpushquery/")
+    with pytest.raises(tuma.InvalidCallbackError) as info:
+        daraja_client(sandbox, receiver).daraja.confirm_stk_payment(callback=forged)
+    assert "does not know" in str(info.value)
+    assert _count(sandbox, "/stkpushquery/") == queries + 1
+
+
+def _run_elsewhere(script: str, config: str) -> str:
+    """Runs `script` in another Python process (its own memory store, so its own payment
+    journal) with the client configuration `config` in `sys.argv[1]`; returns its output."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, config], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_stk_callback_pushed_by_another_process_is_verified_by_query(sandbox: Sandbox, receiver: FakeServer) -> None:
+    config = daraja_config(sandbox, receiver.url.replace("/api/v2/", ""))
+    ref = unique_reference("X")
+    checkout_id = _run_elsewhere(
+        "import sys, tuma\n"
+        "c = tuma.Client.from_json(sys.argv[1])\n"
+        f"print(c.daraja.stk_push(phone='0708374149', amount=24, account_reference='{ref}')['checkout_request_id'])\n",
+        json.dumps({"daraja": config, "http": {"max_retries": 0}}),
+    )
+    [body] = receiver.wait_for("/stk")
+    assert checkout_id.encode() in body
+    assert sandbox.in_ledger("stk_push", f":{ref}:{checkout_id}") == 1
+    # This process's journal never saw the push: with the default memory store the callback
+    # is verified by an STK query alone, and the real payment is confirmed.
+    confirmed = daraja_client(sandbox, receiver).daraja.confirm_stk_payment(callback=body.decode())
+    assert confirmed is not None and confirmed["checkout_request_id"] == checkout_id
+    assert confirmed["status"] == "completed"
+    # A process that says it makes every push itself refuses it.
+    strict = tuma.Client(daraja=config, http={"max_retries": 0}, store=STRICT_JOURNAL)
+    with pytest.raises(tuma.InvalidCallbackError):
+        strict.daraja.confirm_stk_payment(callback=body.decode())
 
 
 def _umspay_webhook(tid: str, receipt: str, amount: int, msisdn: str, reference: str) -> str:
@@ -164,10 +234,38 @@ def test_forged_umspay_webhook_is_refused(sandbox: Sandbox) -> None:
     real = _umspay_webhook(tid, receipt, 250, "254712345678", ref)
     confirmed = client.umspay.confirm_payment(webhook=real)
     assert confirmed is not None and confirmed["transaction_request_id"] == tid
+    # The default memory store: the entry of this push is found and compared.
     for forged in (
         _umspay_webhook(tid, receipt, 25_000, "254712345678", ref),  # a bigger amount
         _umspay_webhook(tid, receipt, 250, "254722000000", ref),  # another payer
-        _umspay_webhook("UMSPID2306202415304512345", receipt, 250, "254712345678", ref),  # never pushed
+        _umspay_webhook(tid, receipt, 250, "254712345678", "OTHER-REF"),  # another order
     ):
         with pytest.raises(tuma.InvalidCallbackError):
             client.umspay.confirm_payment(webhook=forged)
+    # An id never pushed: refused when the journal is required.
+    never = _umspay_webhook("UMSPID2306202415304512345", receipt, 250, "254712345678", ref)
+    strict = tuma.Client(umspay=umspay_config(sandbox), http={"max_retries": 0}, store=STRICT_JOURNAL)
+    with pytest.raises(tuma.InvalidCallbackError):
+        strict.umspay.confirm_payment(webhook=never)
+    # Not required (memory store): UMS Pay does not know it, so it is not confirmed either
+    # (today an ApiError "does not exist", where Daraja's equivalent is InvalidCallbackError).
+    with pytest.raises((tuma.InvalidCallbackError, tuma.ApiError)):
+        client.umspay.confirm_payment(webhook=never)
+
+
+def test_umspay_webhook_pushed_by_another_process_is_verified_by_query(sandbox: Sandbox) -> None:
+    ref = unique_reference("Y")
+    tid = _run_elsewhere(
+        "import sys, tuma\n"
+        "c = tuma.Client.from_json(sys.argv[1])\n"
+        f"print(c.umspay.stk_push(amount=260, phone='0712345678', reference='{ref}')['transaction_request_id'])\n",
+        json.dumps({"umspay": umspay_config(sandbox), "http": {"max_retries": 0}}),
+    )
+    client = tuma.Client(umspay=umspay_config(sandbox), http={"max_retries": 0})
+    receipt = client.umspay.wait_for_status(transaction_request_id=tid, timeout_ms=5000)["receipt"]
+    webhook = _umspay_webhook(tid, receipt, 260, "254712345678", ref)
+    confirmed = client.umspay.confirm_payment(webhook=webhook)
+    assert confirmed is not None and (confirmed["transaction_request_id"], confirmed["amount"]) == (tid, 260.0)
+    strict = tuma.Client(umspay=umspay_config(sandbox), http={"max_retries": 0}, store=STRICT_JOURNAL)
+    with pytest.raises(tuma.InvalidCallbackError):
+        strict.umspay.confirm_payment(webhook=webhook)

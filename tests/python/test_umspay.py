@@ -56,6 +56,14 @@ def test_umspay_errors(ums: tuma.Client, sandbox: Sandbox) -> None:
     with pytest.raises(tuma.InvalidInputError) as info:
         ums.umspay.stk_push(amount=5, phone="0712345678", reference="R")
     assert info.value.field == "amount"
+    # The reference becomes Daraja's AccountReference: at most 12 characters.
+    requests = sandbox.stats()["requests"]
+    with pytest.raises(tuma.InvalidInputError) as info:
+        ums.umspay.stk_push(amount=100, phone="0712345678", reference="ORDER-1234567")
+    assert info.value.field == "reference" and info.value.fate == "not_sent"
+    assert sandbox.stats()["requests"] == requests
+    twelve = ums.umspay.stk_push(amount=100, phone="0712345678", reference="ORDER-123456")
+    assert twelve["reference"] == "ORDER-123456"
     with pytest.raises(tuma.ApiError) as api:
         ums.umspay.transaction_status(transaction_request_id="UMSPID000")
     assert api.value.provider == "umspay"

@@ -40,6 +40,12 @@ create_exception!(
 );
 create_exception!(
     _tuma,
+    AuthorizationError,
+    TumaError,
+    "The provider refused access with valid credentials (HTTP 403): not allowed this operation or resource."
+);
+create_exception!(
+    _tuma,
     ApiError,
     TumaError,
     "The provider answered with an error (`status`, `code`, `request_id`)."
@@ -79,6 +85,13 @@ create_exception!(
     StoreError,
     TumaError,
     "The shared state store (Redis) failed or did not answer in time; for callback de-duplication, do not act on a guess."
+);
+
+create_exception!(
+    _tuma,
+    BusyError,
+    TumaError,
+    "Too many calls in flight on the client's worker pool: the call was not started, nothing was sent."
 );
 
 /// Attributes every tuma exception carries (`None` when not applicable; the class defaults
@@ -126,30 +139,38 @@ fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>
     }
 }
 
+/// The exception class of each error kind: one dedicated class per kind, and no fallback
+/// (an exhaustive `match`: a kind added to the core fails to compile here until it has its
+/// class). `tests/python/test_errors.py` checks it for every kind in `ERROR_KINDS`.
+fn exception_class(py: Python<'_>, kind: tuma::ErrorKind) -> Bound<'_, PyType> {
+    use tuma::ErrorKind as K;
+    match kind {
+        K::InvalidInput => py.get_type::<InvalidInputError>(),
+        K::Config => py.get_type::<ConfigError>(),
+        K::Authentication => py.get_type::<AuthenticationError>(),
+        K::Authorization => py.get_type::<AuthorizationError>(),
+        K::Api => py.get_type::<ApiError>(),
+        K::RateLimited => py.get_type::<RateLimitedError>(),
+        K::Network => py.get_type::<NetworkError>(),
+        K::Timeout => py.get_type::<TumaTimeoutError>(),
+        K::Decode => py.get_type::<DecodeError>(),
+        K::InvalidCallback => py.get_type::<InvalidCallbackError>(),
+        K::Store => py.get_type::<StoreError>(),
+        K::Busy => py.get_type::<BusyError>(),
+    }
+}
+
 /// The one conversion from the core's error to a Python exception.
 fn to_py_err(error: tuma::Error) -> PyErr {
-    let message = error.to_string();
-    let err = match error.kind() {
-        "invalid_input" => InvalidInputError::new_err(message),
-        "config" => ConfigError::new_err(message),
-        "authentication" => AuthenticationError::new_err(message),
-        "api" => ApiError::new_err(message),
-        "rate_limited" => RateLimitedError::new_err(message),
-        "network" => NetworkError::new_err(message),
-        "timeout" => TumaTimeoutError::new_err(message),
-        "decode" => DecodeError::new_err(message),
-        "invalid_callback" => InvalidCallbackError::new_err(message),
-        "store" => StoreError::new_err(message),
-        // `tuma::Error` is non-exhaustive: a kind added later still lands under the root.
-        _ => TumaError::new_err(message),
-    };
     Python::attach(|py| {
+        let kind = error.error_kind();
+        let err = PyErr::from_type(exception_class(py, kind), error.to_string());
         let value = err.value(py);
         let set = |name: &str, v: Bound<'_, PyAny>| {
             // Setting an attribute on a fresh exception instance cannot fail.
             let _ = value.setattr(name, v);
         };
-        set("kind", error.kind().into_pyobject(py).unwrap().into_any());
+        set("kind", kind.as_str().into_pyobject(py).unwrap().into_any());
         set(
             "provider",
             error
@@ -189,8 +210,8 @@ fn to_py_err(error: tuma::Error) -> PyErr {
             None => py.None().into_bound(py),
         };
         set("recovery", recovery);
-    });
-    err
+        err
+    })
 }
 
 /// Parses a request document handed over by the Python layer.
@@ -343,6 +364,17 @@ fn callback_kinds() -> Vec<&'static str> {
     tuma::ops::callback_kinds()
 }
 
+/// The exception class raised for the error kind named `kind` (one of `ERROR_KINDS`).
+#[pyfunction]
+fn error_class(py: Python<'_>, kind: &str) -> PyResult<Py<PyType>> {
+    match tuma::ErrorKind::from_name(kind) {
+        Some(k) => Ok(exception_class(py, k).unbind()),
+        None => Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "unknown error kind {kind:?}"
+        ))),
+    }
+}
+
 /// Every utility name [`utility`] accepts.
 #[pyfunction]
 fn utilities() -> Vec<&'static str> {
@@ -360,6 +392,7 @@ fn _tuma(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(operations, m)?)?;
     m.add_function(wrap_pyfunction!(callback_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(utilities, m)?)?;
+    m.add_function(wrap_pyfunction!(error_class, m)?)?;
 
     let root: Bound<'_, PyType> = py.get_type::<TumaError>();
     for name in ERROR_ATTRIBUTES {
@@ -367,26 +400,21 @@ fn _tuma(m: &Bound<'_, PyModule>) -> PyResult<()> {
     }
     root.setattr("outcome_unknown", false)?;
     root.setattr("fate", "not_sent")?;
-    let classes = [
-        ("TumaError", root),
-        ("InvalidInputError", py.get_type::<InvalidInputError>()),
-        ("ConfigError", py.get_type::<ConfigError>()),
-        ("AuthenticationError", py.get_type::<AuthenticationError>()),
-        ("ApiError", py.get_type::<ApiError>()),
-        ("RateLimitedError", py.get_type::<RateLimitedError>()),
-        ("NetworkError", py.get_type::<NetworkError>()),
-        ("TumaTimeoutError", py.get_type::<TumaTimeoutError>()),
-        ("DecodeError", py.get_type::<DecodeError>()),
-        (
-            "InvalidCallbackError",
-            py.get_type::<InvalidCallbackError>(),
-        ),
-        ("StoreError", py.get_type::<StoreError>()),
-    ];
-    for (name, class) in classes {
+    // The root, then one class per error kind, in the core's order (`ErrorKind::ALL`).
+    let mut classes = vec![root];
+    classes.extend(
+        tuma::ErrorKind::ALL
+            .iter()
+            .map(|kind| exception_class(py, *kind)),
+    );
+    for class in classes {
         // Shown as `tuma.ApiError` in tracebacks: the public package re-exports them.
         class.setattr("__module__", "tuma")?;
+        let name = class.name()?;
         m.add(name, class)?;
     }
+    // The core's error kinds, each mapped to its own class by `exception_class`.
+    let kinds: Vec<&str> = tuma::ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+    m.add("ERROR_KINDS", pyo3::types::PyTuple::new(py, kinds)?)?;
     Ok(())
 }

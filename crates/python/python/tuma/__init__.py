@@ -18,24 +18,28 @@ and ``recovery`` carries the payment's ids on a money call. Cancelling an
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Type
 
 from . import callbacks, types, utilities
 from ._client import AsyncClient, CancelledAfterSendError, Client
 from ._tuma import (
+    ERROR_KINDS,
     ApiError,
     AuthenticationError,
+    AuthorizationError,
+    BusyError,
     ConfigError,
     DecodeError,
     InvalidCallbackError,
     InvalidInputError,
-    StoreError,
     NetworkError,
     RateLimitedError,
+    StoreError,
     TumaError,
     TumaTimeoutError,
     __version__,
 )
+from ._tuma import error_class as _error_class
 from ._tuma import callback_kinds as _callback_kinds
 from ._tuma import operations as _operations
 from ._tuma import utilities as _utilities
@@ -59,6 +63,7 @@ __all__ = [
     "InvalidInputError",
     "ConfigError",
     "AuthenticationError",
+    "AuthorizationError",
     "ApiError",
     "RateLimitedError",
     "NetworkError",
@@ -66,7 +71,10 @@ __all__ = [
     "DecodeError",
     "InvalidCallbackError",
     "StoreError",
+    "BusyError",
     "CancelledAfterSendError",
+    "ERROR_KINDS",
+    "error_class",
     "callbacks",
     "types",
     "utilities",
@@ -99,3 +107,10 @@ def callback_kinds() -> List[str]:
 def utility_names() -> List[str]:
     """Every local utility ``"<group>.<name>"``: each is ``tuma.utilities.<group>_<name>``."""
     return _utilities()
+
+
+def error_class(kind: str) -> Type[TumaError]:
+    """The exception class raised for the error kind ``kind`` (one of :data:`ERROR_KINDS`,
+    the core's list), e.g. ``error_class("authorization") is AuthorizationError``. Every kind
+    has a class of its own; an unknown name raises ``ValueError``."""
+    return _error_class(kind)

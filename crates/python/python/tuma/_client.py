@@ -335,13 +335,17 @@ class Daraja:
         return cast(StkPushResponse, self._client.call("daraja.stk_push", phone=phone, amount=amount, account_reference=account_reference, transaction_desc=transaction_desc, callback_url=callback_url, transaction_type=transaction_type, till_number=till_number))
 
     def stk_query(self, *, checkout_request_id: str) -> StkQueryResponse:
-        """The state of an STK push (``pending`` while the payer has not answered)."""
+        """The state of an STK push: ``status`` ``pending`` (and ``pending`` True) while the
+        payer has not answered, then ``completed``, ``cancelled``, ``timeout`` or ``failed``."""
         return cast(StkQueryResponse, self._client.call("daraja.stk_query", checkout_request_id=checkout_request_id))
 
     def confirm_stk_payment(self, *, checkout_request_id: Optional[str] = None, callback: Optional[str] = None) -> Optional[StkQueryResponse]:
         """Verify by query before shipping goods: the query's answer when paid, ``None``
-        otherwise. A ``callback`` (the raw body) claiming a payment Daraja does not confirm
-        raises :class:`tuma.InvalidCallbackError`."""
+        otherwise. A ``callback`` (the raw body) claiming a payment is first checked against
+        the payment journal: a push recorded with another amount, phone or shortcode, or,
+        when the journal is required (``store.journal_required``, the default with Redis),
+        an id this application never pushed, raises :class:`tuma.InvalidCallbackError`; so
+        does a payment Daraja does not confirm."""
         return cast(Optional[StkQueryResponse], self._client.call("daraja.confirm_stk_payment", checkout_request_id=checkout_request_id, callback=callback))
 
     def c2b_register_urls(self, *, confirmation_url: str, validation_url: str, shortcode: Optional[str] = None, response_type: Optional[str] = None) -> C2bRegisterResponse:
@@ -499,11 +503,15 @@ class UmsPay:
         self._client = client
 
     def stk_push(self, *, amount: int, phone: str, reference: str) -> UmsPayStkPush:
-        """Prompts ``phone`` to pay ``amount`` KES; keep ``transaction_request_id``."""
+        """Prompts ``phone`` to pay ``amount`` KES (10 to 250 000) with your ``reference``
+        (1 to 12 characters: it becomes M-Pesa's ``AccountReference``); keep
+        ``transaction_request_id``."""
         return cast(UmsPayStkPush, self._client.call("umspay.stk_push", amount=amount, phone=phone, reference=reference))
 
     def transaction_status(self, *, transaction_request_id: str) -> UmsPayTransactionStatus:
-        """The state of a payment (``status``: pending, completed, failed, cancelled, timeout)."""
+        """The state of a payment (``status``: pending, completed, failed, cancelled, timeout).
+        A query moves no money: cancelling it on :class:`AsyncClient` is a plain
+        ``CancelledError``."""
         return cast(UmsPayTransactionStatus, self._client.call("umspay.transaction_status", transaction_request_id=transaction_request_id))
 
     def wait_for_status(self, *, transaction_request_id: str, timeout_ms: Optional[int] = None) -> UmsPayTransactionStatus:
@@ -512,7 +520,9 @@ class UmsPay:
 
     def confirm_payment(self, *, transaction_request_id: Optional[str] = None, webhook: Optional[str] = None) -> Optional[UmsPayCompletedPayment]:
         """Confirms a payment by querying UMS Pay: give ``transaction_request_id`` or a raw
-        ``webhook`` body. Returns the completed payment, or ``None`` when it was not paid."""
+        ``webhook`` body. Returns the completed payment, or ``None`` when it was not paid. A
+        webhook is checked against the payment journal first, as
+        :meth:`Daraja.confirm_stk_payment` does."""
         return cast(Optional[UmsPayCompletedPayment], self._client.call("umspay.confirm_payment", transaction_request_id=transaction_request_id, webhook=webhook))
 
 

@@ -56,18 +56,21 @@ def parse_statum_result(body: Body) -> StatumResult:
 
 
 def parse_statum_airtime_result(body: Body) -> AirtimeResult:
-    """Statum's airtime result webhook: adds ``charge`` and ``account_balance``."""
+    """Statum's airtime result webhook: adds ``charge`` and ``account_balance`` (``None``
+    when absent, as on a failure's webhook)."""
     return cast(AirtimeResult, parse("statum.airtime_result", body))
 
 
 def parse_daraja_stk_callback(body: Body) -> StkCallback:
-    """Daraja's STK push result (POSTed to the push's ``callback_url``)."""
+    """Daraja's STK push result (POSTed to the push's ``callback_url``); ``status`` is
+    ``completed``, ``cancelled``, ``timeout`` or ``failed`` (:data:`tuma.types.PaymentStatus`)."""
     return cast(StkCallback, parse("daraja.stk_callback", body))
 
 
 def parse_daraja_result(body: Body) -> ResultCallback:
     """The result of a B2C, B2B, transaction status, account balance or reversal request
-    (POSTed to its ``result_url``); ``details["kind"]`` says which."""
+    (POSTed to its ``result_url``); ``details["kind"]`` says which, ``status`` is
+    ``completed`` or ``failed``."""
     return cast(ResultCallback, parse("daraja.result", body))
 
 
@@ -88,6 +91,6 @@ def parse_daraja_queue_timeout(body: Body) -> QueueTimeout:
 
 
 def parse_umspay_webhook(body: Body) -> UmsPayWebhookEvent:
-    """A UMS Pay webhook. Unsigned: confirm with ``client.umspay.confirm_payment(webhook=...)``
-    before delivering goods."""
+    """A UMS Pay webhook (one per final STK result; ``status`` says which). Unsigned: confirm
+    with ``client.umspay.confirm_payment(webhook=...)`` before delivering goods."""
     return cast(UmsPayWebhookEvent, parse("umspay.webhook", body))

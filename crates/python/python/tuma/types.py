@@ -16,7 +16,9 @@ __all__ = [
     "UmsPayConfig",
     "StoreConfig",
     "Fate",
+    "ErrorKind",
     "Recovery",
+    "PaymentStatus",
     "ClaimStatus",
     "ReceivedCallback",
     "CompletedCallback",
@@ -82,6 +84,12 @@ class HttpConfig(TypedDict, total=False):
     allow_insecure_http: bool
     user_agent_suffix: str
     extra_root_certificates_pem: str
+    max_threads: int
+    """Worker threads of the core's pool for asynchronous bindings (default 512). Python's
+    :class:`tuma.AsyncClient` runs its calls on the event loop's executor instead, so this
+    bound does not apply to it."""
+    max_queued: int
+    """Calls waiting for one of those workers (default 100 000)."""
 
 
 class _DarajaConfigRequired(TypedDict):
@@ -139,9 +147,34 @@ class StoreConfig(_StoreConfigRequired, total=False):
     that died loses it (default 60 000)."""
     journal_ttl_secs: int
     """How long the payment journal keeps a push (default 3 days)."""
+    journal_required: bool
+    """Whether a callback about a push missing from the payment journal is refused as forged
+    (``InvalidCallbackError``). Default: True with Redis (the journal sees every worker's
+    pushes), False with the memory store (another process, or this one before a restart,
+    may have pushed it: such a callback is verified by querying the provider alone; a
+    callback whose id *is* in the journal is still compared for amount, phone and
+    shortcode). Set it True when this one process makes every push."""
 
 
 # --- errors ----------------------------------------------------------------------------
+
+
+ErrorKind = Literal[
+    "invalid_input",
+    "config",
+    "authentication",
+    "authorization",
+    "api",
+    "rate_limited",
+    "network",
+    "timeout",
+    "decode",
+    "invalid_callback",
+    "store",
+    "busy",
+]
+"""``TumaError.kind``: the core's error kinds (``tuma.ERROR_KINDS``), each raised as its own
+class (``tuma.error_class(kind)``)."""
 
 
 Fate = Literal["not_sent", "refused", "unknown"]
@@ -188,6 +221,15 @@ class Recovery(_RecoveryRequired, total=False):
 # --- callbacks -------------------------------------------------------------------------
 
 
+PaymentStatus = Literal["completed", "failed", "cancelled", "timeout", "pending"]
+"""Where a payment stands, in one vocabulary for every provider (``status`` of Daraja's STK
+callback and query, Daraja's ResultURL results, UMS Pay's status and webhooks):
+``completed`` (the money moved), ``failed`` (it did not: insufficient funds, wrong PIN…),
+``cancelled`` (the payer cancelled the prompt, M-Pesa 1032), ``timeout`` (the payer could
+not be reached or did not answer, 1037) or ``pending`` (not decided yet). The provider's own
+code stays beside it (``result_code``, ``response_code``, ``code``)."""
+
+
 ClaimStatus = Literal["claimed", "in_progress", "done"]
 """What receiving a callback found: ``claimed`` (yours: process it, then complete or
 release the claim), ``in_progress`` (another worker holds it: answer non-200) or ``done``
@@ -232,6 +274,7 @@ class StatumResponse(TypedDict):
     """Statum's synchronous answer to SMS and airtime requests."""
 
     status_code: int
+    """An ``int`` whether Statum sent it as a number or as a string (``"200"``)."""
     description: str
     request_id: str
 
@@ -280,11 +323,12 @@ class StatumResult(TypedDict):
 
 
 class AirtimeResult(TypedDict):
-    """Statum's airtime result webhook: the charge and the new wallet balance."""
+    """Statum's airtime result webhook: the charge and the new wallet balance (``None`` when
+    the webhook lacks them, as a failure's may)."""
 
     request_id: str
-    charge: float
-    account_balance: float
+    charge: Optional[float]
+    account_balance: Optional[float]
     result_code: str
     result_desc: str
 
@@ -311,6 +355,9 @@ class StkQueryResponse(TypedDict):
     result_code: str
     result_desc: str
     outcome: str
+    status: PaymentStatus
+    """``pending`` while the payer has not answered, then ``completed``, ``cancelled``,
+    ``timeout`` or ``failed``."""
     response_code: str
     response_description: str
 
@@ -364,6 +411,8 @@ class StkCallback(TypedDict):
     result_code: str
     result_desc: str
     outcome: str
+    status: PaymentStatus
+    """``completed``, ``cancelled`` (1032), ``timeout`` (1037) or ``failed``."""
     amount: Optional[float]
     mpesa_receipt_number: Optional[str]
     transaction_date: Optional[str]
@@ -387,6 +436,8 @@ class ResultCallback(TypedDict):
     result_code: str
     result_desc: str
     outcome: str
+    status: PaymentStatus
+    """``completed`` (``result_code`` 0) or ``failed``."""
     originator_conversation_id: str
     conversation_id: str
     transaction_id: Optional[str]
@@ -474,8 +525,7 @@ class UmsPayCompletedPayment(TypedDict):
 
 
 class _UmsPayStatusRequired(TypedDict):
-    status: str
-    """``pending``, ``completed``, ``failed``, ``cancelled`` or ``timeout``."""
+    status: PaymentStatus
     transaction_request_id: str
     description: str
 
@@ -494,12 +544,17 @@ class UmsPayTransactionStatus(_UmsPayStatusRequired, total=False):
 
 
 class UmsPayWebhookEvent(TypedDict):
-    """A UMS Pay webhook; ``event`` is ``payment.initiated``, ``payment.completed`` or
-    ``payment.failed``."""
+    """A UMS Pay webhook: one per final STK result. Tell outcomes apart by ``status`` (or the
+    raw M-Pesa ``response_code``). ``event`` is ``payment.completed`` or ``payment.failed``
+    (from the body's ``event`` field, which observed webhooks do not carry, else from
+    ``response_code``), or ``payment.initiated`` for a webhook without a result."""
 
     event: str
     transaction_request_id: str
     response_code: Optional[int]
+    status: PaymentStatus
+    """``completed`` (``response_code`` 0), ``cancelled`` (1032), ``timeout`` (1037),
+    ``failed`` (any other code) or ``pending`` (no result yet)."""
     response_description: Optional[str]
     merchant_request_id: Optional[str]
     checkout_request_id: Optional[str]
