@@ -9,6 +9,10 @@ type SeenIds = (HashMap<String, Instant>, VecDeque<(String, Instant)>);
 
 /// Remembers the ids of callbacks already seen, so a redelivery is recognised.
 ///
+/// Prefer [`crate::Client::receive_callback`]: it *claims* a callback (a failed processing
+/// can give it back, a dead worker loses it) and works fleet-wide with a Redis store. This
+/// type only marks ids, in one process, with no way back.
+///
 /// Providers deliver callbacks more than once (Statum asks integrators to be idempotent on
 /// `request_id`). Call [`Deduplicator::first_time`] with the callback's id and act only
 /// when it returns true. Memory is bounded: ids are forgotten after `ttl` or when more than
