@@ -23,15 +23,37 @@ export declare class NativeClient {
   static fromEnv(): NativeClient
   /**
    * Runs the operation `operation` (one of `operations()`) with a JSON request document;
-   * resolves to the JSON result document. Runs on tuma's worker threads (one per call in
-   * flight, reused): the event loop is never blocked and `UV_THREADPOOL_SIZE` does not
-   * limit how many calls overlap.
+   * resolves to the JSON result document. Runs on the client's worker pool (a thread per
+   * call in flight, reused, up to `http.max_threads`; then a queue of `http.max_queued`):
+   * the event loop is never blocked and `UV_THREADPOOL_SIZE` does not limit how many
+   * calls overlap. A full pool rejects at once with a `busy` error (nothing sent). With a
+   * `gate`, the call runs guarded by it (see [`NativeGate`]).
    */
-  call(operation: string, requestJson: string): Promise<string>
+  call(operation: string, requestJson: string, gate?: NativeGate | undefined | null): Promise<string>
+  /** Threads of this client's worker pool: alive now, and the most at once. */
+  workerThreads(): WorkerThreads
+}
+
+/**
+ * The send gate of one call (`tuma::cancel::SendGate`), for `AbortSignal`: pass it to
+ * `NativeClient.call`, then `cancel()` from the event loop.
+ */
+export declare class NativeGate {
+  /** A gate for one call. */
+  constructor()
+  /**
+   * True when no money-moving request of the call had been written: none will be (the
+   * call stops before its next request). False when one may be on its way: the call
+   * runs to its end and its outcome tells what happened.
+   */
+  cancel(): boolean
 }
 
 /** Every callback kind `parseCallback` understands, e.g. `statum.result`. */
 export declare function callbackKinds(): Array<string>
+
+/** Every error kind of the core (`tuma::ErrorKind::ALL`), e.g. `invalid_input`, `busy`. */
+export declare function errorKinds(): Array<string>
 
 /** Every network operation `NativeClient.call` accepts, e.g. `statum.send_sms`. */
 export declare function operations(): Array<string>
@@ -50,3 +72,11 @@ export declare function utility(name: string, requestJson: string): string
 
 /** The version of the tuma core this addon was built from. */
 export declare function version(): string
+
+/** Threads of a client's worker pool. */
+export interface WorkerThreads {
+  /** Alive now (busy or idle: an idle thread exits after a minute). */
+  alive: number
+  /** The most there ever were at once (at most `http.max_threads`). */
+  peak: number
+}

@@ -836,7 +836,9 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.NativeClient = nativeBinding.NativeClient
+module.exports.NativeGate = nativeBinding.NativeGate
 module.exports.callbackKinds = nativeBinding.callbackKinds
+module.exports.errorKinds = nativeBinding.errorKinds
 module.exports.operations = nativeBinding.operations
 module.exports.parseCallback = nativeBinding.parseCallback
 module.exports.utilities = nativeBinding.utilities

@@ -74,6 +74,16 @@ export interface HttpOptions {
   userAgentSuffix?: string
   /** Extra trusted root certificates (PEM), e.g. a corporate TLS proxy's CA. */
   extraRootCertificatesPem?: string
+  /**
+   * Most worker threads of this client's pool, i.e. calls running at once (default 512,
+   * 1 to 100 000). Each thread has a 256 KiB stack and exits after a minute idle.
+   */
+  maxThreads?: number
+  /**
+   * Most calls waiting for a thread once `maxThreads` are busy (default 100 000); one more
+   * is rejected at once with a `BusyError` (nothing sent).
+   */
+  maxQueued?: number
 }
 
 export interface ClientOptions {
@@ -169,10 +179,10 @@ export interface StatumAirtimeResult extends StatumResult {
 }
 
 export interface StatumApi {
-  sendSms(request: SendSmsRequest): Promise<StatumResponse>
+  sendSms(request: SendSmsRequest, options?: CallOptions): Promise<StatumResponse>
   /** Moves money: never resent after it may have arrived (see `TumaError.fate` and `recovery`). */
-  airtime(request: AirtimeRequest): Promise<StatumResponse>
-  accountDetails(request?: Record<string, never>): Promise<AccountDetails>
+  airtime(request: AirtimeRequest, options?: CallOptions): Promise<StatumResponse>
+  accountDetails(request?: Record<string, never>, options?: CallOptions): Promise<AccountDetails>
 }
 
 // ---------------------------------------------------------------------------------------
@@ -499,23 +509,23 @@ export interface QueueTimeout {
 
 export interface DarajaApi {
   /** Moves money: never resent after it may have arrived. */
-  stkPush(request: StkPushRequest): Promise<StkPushResponse>
-  stkQuery(request: StkQueryRequest): Promise<StkQueryResponse>
+  stkPush(request: StkPushRequest, options?: CallOptions): Promise<StkPushResponse>
+  stkQuery(request: StkQueryRequest, options?: CallOptions): Promise<StkQueryResponse>
   /**
    * Verify by query before shipping goods: the query's answer when paid, null otherwise. A
    * callback that claims a payment is checked against the payment journal first (a push this
    * application made, from this shortcode, same amount and phone), then against an STK query;
    * a callback that disagrees with either rejects with InvalidCallbackError.
    */
-  confirmStkPayment(request: ConfirmStkPaymentRequest): Promise<StkQueryResponse | null>
-  c2bRegisterUrls(request: C2bRegisterUrlsRequest): Promise<C2bResponse>
-  c2bSimulate(request: C2bSimulateRequest): Promise<C2bResponse>
-  b2c(request: B2cRequest): Promise<B2cResponse>
-  b2b(request: B2bRequest): Promise<InitiatorResponse>
-  transactionStatus(request: TransactionStatusRequest): Promise<InitiatorResponse>
-  accountBalance(request?: AccountBalanceRequest): Promise<InitiatorResponse>
-  reversal(request: ReversalRequest): Promise<InitiatorResponse>
-  dynamicQr(request: DynamicQrRequest): Promise<DynamicQr>
+  confirmStkPayment(request: ConfirmStkPaymentRequest, options?: CallOptions): Promise<StkQueryResponse | null>
+  c2bRegisterUrls(request: C2bRegisterUrlsRequest, options?: CallOptions): Promise<C2bResponse>
+  c2bSimulate(request: C2bSimulateRequest, options?: CallOptions): Promise<C2bResponse>
+  b2c(request: B2cRequest, options?: CallOptions): Promise<B2cResponse>
+  b2b(request: B2bRequest, options?: CallOptions): Promise<InitiatorResponse>
+  transactionStatus(request: TransactionStatusRequest, options?: CallOptions): Promise<InitiatorResponse>
+  accountBalance(request?: AccountBalanceRequest, options?: CallOptions): Promise<InitiatorResponse>
+  reversal(request: ReversalRequest, options?: CallOptions): Promise<InitiatorResponse>
+  dynamicQr(request: DynamicQrRequest, options?: CallOptions): Promise<DynamicQr>
 }
 
 // ---------------------------------------------------------------------------------------
@@ -611,17 +621,17 @@ export interface UmsPayWebhookEvent {
 
 export interface UmsPayApi {
   /** Moves money: never resent after it may have arrived. */
-  stkPush(request: UmsPayStkPushRequest): Promise<UmsPayStkPush>
-  transactionStatus(request: TransactionRequestIdRequest): Promise<TransactionStatus>
+  stkPush(request: UmsPayStkPushRequest, options?: CallOptions): Promise<UmsPayStkPush>
+  transactionStatus(request: TransactionRequestIdRequest, options?: CallOptions): Promise<TransactionStatus>
   /** Polls until the payment leaves `pending` or `timeoutMs` passes. */
-  waitForStatus(request: WaitForStatusRequest): Promise<TransactionStatus>
+  waitForStatus(request: WaitForStatusRequest, options?: CallOptions): Promise<TransactionStatus>
   /**
    * The completed payment, or null when it did not complete. A webhook that claims a payment
    * is checked against the payment journal first (a push this application made, same amount,
    * phone and reference), then against a status query; any disagreement rejects with
    * InvalidCallbackError.
    */
-  confirmPayment(request: ConfirmPaymentRequest): Promise<CompletedPayment | null>
+  confirmPayment(request: ConfirmPaymentRequest, options?: CallOptions): Promise<CompletedPayment | null>
 }
 
 // ---------------------------------------------------------------------------------------
@@ -663,23 +673,33 @@ export interface CallbacksApi {
    * Parses a callback and claims its id for `store.callbackLeaseMs` (process- or
    * fleet-wide). A `StoreError` when the store cannot answer: never a guess.
    */
-  receive(request: ReceiveCallbackRequest): Promise<ReceivedCallback>
+  receive(request: ReceiveCallbackRequest, options?: CallOptions): Promise<ReceivedCallback>
   /**
    * Marks a claimed callback processed: redeliveries are then `done`. `leaseHeld` is false
    * when the lease had run out meanwhile (another worker may have processed it too).
    */
-  complete(request: ClaimRequest): Promise<{ completed: true, leaseHeld: boolean }>
+  complete(request: ClaimRequest, options?: CallOptions): Promise<{ completed: true, leaseHeld: boolean }>
   /**
    * Gives a claim back after processing failed, so the next redelivery is processed;
    * `released` is false when the lease had already run out.
    */
-  release(request: ClaimRequest): Promise<{ released: boolean }>
+  release(request: ClaimRequest, options?: CallOptions): Promise<{ released: boolean }>
   /** True the first time `id` is seen (a mark, with no way back: prefer claims). */
-  firstTime(request: { id: string }): Promise<{ firstTime: boolean }>
+  firstTime(request: { id: string }, options?: CallOptions): Promise<{ firstTime: boolean }>
 }
 
 // ---------------------------------------------------------------------------------------
 // The client
+
+/** Options of every network method. */
+export interface CallOptions {
+  /**
+   * Aborts the call: it rejects with an `AbortError` when its once-only request (a payment,
+   * an SMS) had not been written yet (and then it never is). Once it may have been written,
+   * aborting does nothing: the call runs to its end and settles with its real outcome.
+   */
+  signal?: AbortSignal
+}
 
 export declare class Client {
   /** Throws `ConfigError` when the options are incomplete or wrong. */
@@ -692,7 +712,17 @@ export declare class Client {
   /** Receiving callbacks: parse, claim, complete or release. */
   readonly callbacks: CallbacksApi
   /** Any operation by its core name (`statum.send_sms`); the typed methods call this. */
-  call(operation: string, request?: object): Promise<unknown>
+  call(operation: string, request?: object, options?: CallOptions): Promise<unknown>
+  /**
+   * Threads of this client's worker pool: alive now (busy or idle) and the most at once
+   * (at most `http.maxThreads`).
+   */
+  workerThreads(): WorkerThreads
+}
+
+export interface WorkerThreads {
+  alive: number
+  peak: number
 }
 
 // ---------------------------------------------------------------------------------------
@@ -760,6 +790,8 @@ export declare function operations(): string[]
 export declare function callbackKinds(): string[]
 /** Every local utility the native core offers. */
 export declare function utilities(): string[]
+/** Every error kind of the core; each has its own `TumaError` subclass (its static `kind`). */
+export declare function errorKinds(): ErrorKind[]
 /** Version of the tuma core in the addon. */
 export declare const version: string
 
@@ -814,7 +846,23 @@ export interface Recovery {
   advice: string
 }
 
-/** Any failure reported by tuma. */
+/**
+ * A call aborted through its `AbortSignal` before its once-only request (a payment, an SMS)
+ * was written: nothing was sent, nor ever will be. `cause` is the signal's reason.
+ */
+export declare class AbortError extends Error {
+  readonly name: 'AbortError'
+  readonly code: 'ABORT_ERR'
+  /** The operation aborted, e.g. `daraja.stk_push`. */
+  readonly operation: string
+  readonly fate: 'not_sent'
+}
+
+/**
+ * Any failure reported by tuma. (A call that fails inside tuma itself, a bug such as a
+ * panic caught on its worker, rejects instead with a plain `Error` whose `code` is
+ * `ERR_TUMA_INTERNAL` and whose `fate` is `unknown`.)
+ */
 export declare class TumaError extends Error {
   readonly kind: ErrorKind
   /** `statum`, `daraja` or `umspay`; null for input and configuration errors. */
@@ -840,18 +888,22 @@ export declare class TumaError extends Error {
   /** The payment's ids and advice, on a money call whose input was valid; else null. */
   readonly recovery: Recovery | null
 }
-export declare class InvalidInputError extends TumaError { readonly kind: 'invalid_input' }
-export declare class ConfigError extends TumaError { readonly kind: 'config' }
-export declare class AuthenticationError extends TumaError { readonly kind: 'authentication' }
+export declare class InvalidInputError extends TumaError { static readonly kind: 'invalid_input'; readonly kind: 'invalid_input' }
+export declare class ConfigError extends TumaError { static readonly kind: 'config'; readonly kind: 'config' }
+export declare class AuthenticationError extends TumaError { static readonly kind: 'authentication'; readonly kind: 'authentication' }
 /** HTTP 403: valid credentials, not allowed this operation or resource. */
-export declare class AuthorizationError extends TumaError { readonly kind: 'authorization' }
-export declare class ApiError extends TumaError { readonly kind: 'api' }
-export declare class RateLimitedError extends TumaError { readonly kind: 'rate_limited' }
-export declare class NetworkError extends TumaError { readonly kind: 'network' }
-export declare class TimeoutError extends TumaError { readonly kind: 'timeout' }
-export declare class DecodeError extends TumaError { readonly kind: 'decode' }
-export declare class InvalidCallbackError extends TumaError { readonly kind: 'invalid_callback' }
+export declare class AuthorizationError extends TumaError { static readonly kind: 'authorization'; readonly kind: 'authorization' }
+export declare class ApiError extends TumaError { static readonly kind: 'api'; readonly kind: 'api' }
+export declare class RateLimitedError extends TumaError { static readonly kind: 'rate_limited'; readonly kind: 'rate_limited' }
+export declare class NetworkError extends TumaError { static readonly kind: 'network'; readonly kind: 'network' }
+export declare class TimeoutError extends TumaError { static readonly kind: 'timeout'; readonly kind: 'timeout' }
+export declare class DecodeError extends TumaError { static readonly kind: 'decode'; readonly kind: 'decode' }
+export declare class InvalidCallbackError extends TumaError { static readonly kind: 'invalid_callback'; readonly kind: 'invalid_callback' }
 /** The shared state store (Redis) failed: for de-duplication, do not act on a guess. */
-export declare class StoreError extends TumaError { readonly kind: 'store' }
-/** Too many calls in flight on a bounded worker pool: not started, nothing sent. */
-export declare class BusyError extends TumaError { readonly kind: 'busy' }
+export declare class StoreError extends TumaError { static readonly kind: 'store'; readonly kind: 'store' }
+/**
+ * Too many calls in flight on this client: `http.maxThreads` calls running and
+ * `http.maxQueued` waiting, or no thread could be started at all (a pids limit). The call was
+ * not started and nothing was sent (`fate` `not_sent`): safe to try again later.
+ */
+export declare class BusyError extends TumaError { static readonly kind: 'busy'; readonly kind: 'busy' }

@@ -32,49 +32,51 @@ class TumaError extends Error {
   }
 }
 
-class InvalidInputError extends TumaError {}
-class ConfigError extends TumaError {}
-class AuthenticationError extends TumaError {}
-class AuthorizationError extends TumaError {}
-class ApiError extends TumaError {}
-class RateLimitedError extends TumaError {}
-class NetworkError extends TumaError {}
-class TimeoutError extends TumaError {}
-class DecodeError extends TumaError {}
-class InvalidCallbackError extends TumaError {}
-class StoreError extends TumaError {}
-class BusyError extends TumaError {}
+// One class per kind of the core (`errorKinds()`, tests/node/errors.test.js checks that none
+// is missing); `kind` on the class is the kind its instances carry.
+class InvalidInputError extends TumaError { static kind = 'invalid_input' }
+class ConfigError extends TumaError { static kind = 'config' }
+class AuthenticationError extends TumaError { static kind = 'authentication' }
+class AuthorizationError extends TumaError { static kind = 'authorization' }
+class ApiError extends TumaError { static kind = 'api' }
+class RateLimitedError extends TumaError { static kind = 'rate_limited' }
+class NetworkError extends TumaError { static kind = 'network' }
+class TimeoutError extends TumaError { static kind = 'timeout' }
+class DecodeError extends TumaError { static kind = 'decode' }
+class InvalidCallbackError extends TumaError { static kind = 'invalid_callback' }
+class StoreError extends TumaError { static kind = 'store' }
+class BusyError extends TumaError { static kind = 'busy' }
 
-const ERROR_CLASSES = {
-  invalid_input: InvalidInputError,
-  config: ConfigError,
-  authentication: AuthenticationError,
-  authorization: AuthorizationError,
-  api: ApiError,
-  rate_limited: RateLimitedError,
-  network: NetworkError,
-  timeout: TimeoutError,
-  decode: DecodeError,
-  invalid_callback: InvalidCallbackError,
-  store: StoreError,
-  busy: BusyError
+const ERROR_CLASSES = Object.freeze(Object.fromEntries([
+  InvalidInputError, ConfigError, AuthenticationError, AuthorizationError, ApiError,
+  RateLimitedError, NetworkError, TimeoutError, DecodeError, InvalidCallbackError,
+  StoreError, BusyError
+].map((Class) => [Class.kind, Class])))
+
+// The native layer rejects or throws an Error carrying the core's error fields as
+// properties (`kind`, `fate`, `status`, `request_id`, `recovery`...). Anything else (a bug,
+// a wrong argument type, an internal error with `code` ERR_TUMA_INTERNAL) passes through.
+function convertError (error) {
+  if (!(error instanceof Error) || error instanceof TumaError || typeof error.kind !== 'string') {
+    return error
+  }
+  const Class = ERROR_CLASSES[error.kind] ?? TumaError
+  return new Class(error)
 }
 
-// The native layer throws an Error whose message is the core's error JSON
-// (`tuma::ops::error_json`). Anything else (a bug, a wrong argument type) passes through.
-function convertError (error) {
-  if (!(error instanceof Error) || typeof error.message !== 'string' || error.message[0] !== '{') {
-    return error
+/**
+ * The rejection of a call aborted through its `AbortSignal` before its once-only request
+ * (a payment, an SMS) was written: nothing was sent and nothing ever will be (`fate`
+ * `not_sent`). `cause` is the signal's reason. Not a TumaError: the call did not fail.
+ */
+class AbortError extends Error {
+  constructor (operation, signal) {
+    super(`${operation} was aborted before its request was sent: nothing was sent`, { cause: signal.reason })
+    this.name = 'AbortError'
+    this.code = 'ABORT_ERR'
+    this.operation = operation
+    this.fate = 'not_sent'
   }
-  let detail
-  try {
-    detail = JSON.parse(error.message)
-  } catch {
-    return error
-  }
-  if (detail === null || typeof detail.kind !== 'string') return error
-  const Class = ERROR_CLASSES[detail.kind] ?? TumaError
-  return new Class(detail)
 }
 
 function sync (fn) {
@@ -146,7 +148,9 @@ function bodyArgument (body) {
 /**
  * A tuma client. Build one per process and share it: it holds the connection pool and
  * the token caches. Every network method returns a Promise and runs on a worker thread of
- * tuma's own pool, never on the event loop nor on libuv's pool.
+ * the client's own pool, never on the event loop nor on libuv's pool: up to
+ * `http.maxThreads` threads (512), then up to `http.maxQueued` calls waiting (100 000);
+ * a call beyond both is rejected at once with a BusyError (nothing sent).
  */
 class Client {
   #native
@@ -162,7 +166,7 @@ class Client {
       if (!Object.prototype.hasOwnProperty.call(this, provider)) {
         Object.defineProperty(this, provider, { value: {}, enumerable: true })
       }
-      this[provider][method] = (request) => this.call(operation, request)
+      this[provider][method] = (request, options) => this.call(operation, request, options)
     }
     for (const provider of Object.keys(this)) Object.freeze(this[provider])
   }
@@ -175,15 +179,50 @@ class Client {
   /**
    * Runs any operation by its core name (`statum.send_sms`) with a camelCase request.
    * The provider methods (`client.statum.sendSms`) call this.
+   *
+   * `options.signal` (an `AbortSignal`): aborting rejects the call with an `AbortError` when
+   * its once-only request (a payment, an SMS) had not been written yet — and then it never
+   * is. Once it may have been written, aborting does nothing: the call runs to its end and
+   * its promise settles with the real outcome (a result, or an error with `fate` and
+   * `recovery`).
    */
-  async call (operation, request) {
+  async call (operation, request, options) {
+    const signal = options?.signal
     let result
     try {
-      result = await this.#native.call(operation, requestJson(request))
+      result = signal === undefined || signal === null
+        ? await this.#native.call(operation, requestJson(request))
+        : await this.#guarded(operation, requestJson(request), signal)
     } catch (error) {
       throw convertError(error)
     }
     return toCamel(JSON.parse(result))
+  }
+
+  #guarded (operation, json, signal) {
+    if (typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') {
+      throw new TypeError('options.signal must be an AbortSignal')
+    }
+    if (signal.aborted) return Promise.reject(new AbortError(operation, signal))
+    const gate = new native.NativeGate()
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        // True: the once-only request was not written, and the call stops before it would be
+        // (its own promise then fails, unseen). False: let the real outcome through.
+        if (gate.cancel()) reject(new AbortError(operation, signal))
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      this.#native.call(operation, json, gate).then(resolve, reject)
+        .finally(() => signal.removeEventListener('abort', onAbort))
+    })
+  }
+
+  /**
+   * Threads of this client's worker pool: `{alive, peak}` (at most `http.maxThreads`; idle
+   * threads exit after a minute).
+   */
+  workerThreads () {
+    return this.#native.workerThreads()
   }
 }
 
@@ -227,7 +266,9 @@ module.exports = {
   operations: () => native.operations(),
   callbackKinds: () => native.callbackKinds(),
   utilities: () => native.utilities(),
+  errorKinds: () => native.errorKinds(),
   version: native.version(),
+  AbortError,
   TumaError,
   InvalidInputError,
   ConfigError,

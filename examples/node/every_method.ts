@@ -3,7 +3,8 @@
 // variables pointing at the sandbox (`tuma sandbox`) or real credentials.
 import {
   Client, callbacks, utils, parseCallback, utility, operations, callbackKinds, utilities, version,
-  TumaError, ApiError, InvalidInputError, RateLimitedError, StoreError, InvalidCallbackError,
+  TumaError, AbortError, ApiError, InvalidInputError, RateLimitedError, StoreError, InvalidCallbackError, BusyError,
+  errorKinds, type ErrorKind, type WorkerThreads,
   type StkCallback, type TransactionStatus, type DarajaResult, type StkQueryResponse,
   type Fate, type Recovery, type ClaimStatus, type PaymentStatus
 } from 'tuma'
@@ -11,10 +12,17 @@ import {
 async function statum (client: Client): Promise<void> {
   const sms = await client.statum.sendSms({ senderId: 'TUMA', phone: '0712345678', message: 'Karibu!' })
   const requestId: string = sms.requestId
-  const topUp = await client.statum.airtime({ phone: '0712345678', amount: 50 })
+  // A money call the customer may walk away from: aborted before its request was written,
+  // it rejects with an AbortError and is never sent; after, it settles with the real outcome.
+  const walkedAway = new AbortController()
+  const topUp = await client.statum.airtime({ phone: '0712345678', amount: 50 }, { signal: walkedAway.signal })
+    .catch((error: unknown) => {
+      if (error instanceof AbortError) return null   // error.fate === 'not_sent'
+      throw error
+    })
   const account = await client.statum.accountDetails()
   const balance: number = account.organization.details.availableBalance
-  console.log(requestId, topUp.statusCode, balance, account.organization.accounts.map((a) => a.serviceName))
+  console.log(requestId, topUp?.statusCode, balance, account.organization.accounts.map((a) => a.serviceName))
 }
 
 async function daraja (client: Client): Promise<void> {
@@ -108,10 +116,14 @@ async function main (): Promise<void> {
     statum: { consumerKey: 'key', consumerSecret: 'secret' },
     daraja: { consumerKey: 'key', consumerSecret: 'secret', environment: 'sandbox', shortcode: '174379', passkey: 'passkey', callbackUrl: 'https://shop.example/mpesa/stk' },
     umspay: { apiKey: 'key', email: 'dev@shop.example', accountId: 'UMPAY-1' },
-    http: { timeoutMs: 30_000, maxRetries: 2 },
+    http: { timeoutMs: 30_000, maxRetries: 2, maxThreads: 64, maxQueued: 10_000 },
     store: { url: 'memory', callbackLeaseMs: 60_000, journalTtlSecs: 3 * 24 * 3600, dedupTtlSecs: 7 * 24 * 3600, journalRequired: false }
   })
   console.log(typeof explicit.call)
+  const threads: WorkerThreads = explicit.workerThreads()
+  console.log(threads.alive, threads.peak)
+  const kinds: ErrorKind[] = errorKinds()
+  console.log(kinds.includes(BusyError.kind))
   try {
     await statum(client)
     await daraja(client)
@@ -125,6 +137,7 @@ async function main (): Promise<void> {
     if (error instanceof TumaError) recover(error)
     if (error instanceof InvalidInputError) console.error('fix the input', error.field)
     else if (error instanceof StoreError) console.error('store down: do not ship yet')
+    else if (error instanceof BusyError) console.error('too many calls in flight, nothing sent: try later', error.fate)
     else if (error instanceof RateLimitedError) console.error('slow down', error.retryAfterMs)
     else if (error instanceof InvalidCallbackError) console.error('forged callback', error.message)
     else if (error instanceof ApiError) console.error(error.provider, error.status, error.code, error.requestId)

@@ -83,3 +83,15 @@ test('every operation reaches the core (an unknown field is refused by name)', a
     })
   }
 })
+
+test('every error kind is in the ErrorKind type and has its class declared in tuma.d.ts', () => {
+  const union = dts.match(/export type ErrorKind =([^]*?)\n\n/)
+  assert.ok(union, 'tuma.d.ts has no ErrorKind type')
+  const declared = [...union[1].matchAll(/'([a-z_]+)'/g)].map((m) => m[1])
+  assert.deepEqual([...declared].sort(), [...tuma.errorKinds()].sort())
+  for (const kind of tuma.errorKinds()) {
+    const Class = Object.values(tuma).find((v) => typeof v === 'function' && v.kind === kind)
+    assert.ok(Class, kind)
+    assert.match(dts, new RegExp(`export declare class ${Class.name} extends TumaError \\{[^}]*static readonly kind: '${kind}'`), Class.name)
+  }
+})
