@@ -293,21 +293,29 @@ pub(crate) fn check_base_url(field: &str, url: &str, allow_insecure_http: bool) 
 
 /// serde's message with every quoted value blanked out: serde echoes offending values
 /// (`invalid type: string "..."`), and a value may be a secret.
+///
+/// A field name (`` unknown field `nope` ``, `` missing field `consumer_key` ``) is kept:
+/// it names the setting at fault and is never a value.
 pub(crate) fn json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
     let mut out = String::new();
-    let mut quote: Option<char> = None;
-    for c in e.to_string().chars() {
+    let mut quote: Option<(char, bool)> = None;
+    for c in text.chars() {
         match quote {
-            Some(q) if c == q => {
-                out.push('…');
+            Some((q, _)) if c == q => {
                 out.push(c);
                 quote = None;
             }
-            Some(_) => {}
+            Some((_, true)) => out.push(c),
+            Some((_, false)) => {}
             None => {
                 out.push(c);
                 if c == '"' || c == '`' {
-                    quote = Some(c);
+                    let names_a_field = c == '`' && out.trim_end_matches('`').ends_with("field ");
+                    if !names_a_field {
+                        out.push('…');
+                    }
+                    quote = Some((c, names_a_field));
                 }
             }
         }
@@ -333,6 +341,22 @@ mod tests {
         assert!(check_base_url("u", "http://127.0.0.1:1@example.com/", false).is_err());
         assert!(check_base_url("u", "http://localhost@example.com/", false).is_err());
         assert!(check_base_url("u", "http://user:pw@127.0.0.1:9/", false).is_ok());
+    }
+
+    #[test]
+    fn json_errors_name_fields_but_never_values() {
+        let e = Config::from_json(
+            r#"{"statum": {"consumer_key": "k", "consumer_secret": "s3cr3t", "nope": 1}}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("`nope`"), "{e}");
+        let e = Config::from_json(r#"{"statum": {"consumer_key": "k"}}"#).unwrap_err();
+        assert!(e.to_string().contains("`consumer_secret`"), "{e}");
+        let e = Config::from_json(r#"{"statum": {"consumer_key": "k", "consumer_secret": 5}}"#)
+            .unwrap_err();
+        assert!(e.to_string().contains("integer `…`"), "{e}");
+        let e = Config::from_json(r#"{"http": {"timeout_ms": "s3cr3t"}}"#).unwrap_err();
+        assert!(!e.to_string().contains("s3cr3t"), "{e}");
     }
 
     #[test]
