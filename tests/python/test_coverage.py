@@ -27,6 +27,10 @@ class Recorder:
         self.gates.append(gate)
         return "{}"
 
+    def submit(self, operation: str, request_json: str, gate: Any, event_loop: Any, callback: Any) -> None:
+        """The asyncio path: as the native pool does, settles through the loop."""
+        event_loop.call_soon_threadsafe(callback, self.call(operation, request_json, gate), None)
+
 
 def dummy_kwargs(fn: Any) -> Dict[str, Any]:
     params = inspect.signature(fn).parameters.values()

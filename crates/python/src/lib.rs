@@ -5,10 +5,12 @@
 //! exception tree in one place (`to_py_err`). The Pythonic API (keyword arguments,
 //! provider groups, typed results, asyncio) lives in the pure-Python package around it.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyType};
 use pyo3::IntoPyObjectExt;
@@ -235,6 +237,10 @@ fn to_string(value: &Value) -> String {
 #[pyclass(frozen, module = "tuma._tuma")]
 struct Client {
     inner: tuma::Client,
+    /// The worker pool of a forked child (see [`Client::pool`]): `(pid, client owning it)`.
+    child_pool: Mutex<Option<(u32, tuma::Client)>>,
+    /// The process that made the client: its pool is `inner`'s.
+    pid: u32,
 }
 
 fn build(mut config: tuma::Config) -> PyResult<Client> {
@@ -242,7 +248,101 @@ fn build(mut config: tuma::Config) -> PyResult<Client> {
         config.http.user_agent_suffix = Some("python".into());
     }
     let inner = tuma::Client::new(config).map_err(to_py_err)?;
-    Ok(Client { inner })
+    Ok(Client {
+        inner,
+        child_pool: Mutex::new(None),
+        pid: std::process::id(),
+    })
+}
+
+impl Client {
+    /// The client whose worker pool runs this process's asynchronous calls.
+    ///
+    /// In the process that made the client, its own. A child of `fork()` (gunicorn
+    /// `--preload`, multiprocessing) inherits the parent's pool bookkeeping but none of its
+    /// threads — calls handed to "idle" workers that do not exist would wait forever — so
+    /// it gets a pool of its own, owned by a bare client with the same `http` settings (the
+    /// calls themselves still run on `inner`: its connections are fork-safe).
+    fn pool(&self) -> PyResult<tuma::Client> {
+        let pid = std::process::id();
+        if pid == self.pid {
+            return Ok(self.inner.clone());
+        }
+        let mut slot = self.child_pool.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((owner, client)) = slot.as_ref() {
+            if *owner == pid {
+                return Ok(client.clone());
+            }
+        }
+        let config = tuma::Config {
+            http: self.inner.config().http.clone(),
+            ..Default::default()
+        };
+        let client = tuma::Client::new(config).map_err(to_py_err)?;
+        *slot = Some((pid, client.clone()));
+        Ok(client)
+    }
+}
+
+/// Workers between "may I attach to Python?" and done settling; see [`interpreter_exiting`].
+static SETTLING: AtomicUsize = AtomicUsize::new(0);
+/// Set when the interpreter exits: no worker attaches to Python any more.
+static EXITING: AtomicBool = AtomicBool::new(false);
+
+/// Registered with `atexit`: from now on, a worker that finishes a call leaves Python alone
+/// (attaching to an interpreter that is finalizing makes CPython end the thread in the
+/// middle of Rust code). Waits, with the GIL released, for the workers already attaching
+/// (they need the GIL for a moment), at most a second.
+#[pyfunction]
+fn interpreter_exiting(py: Python<'_>) {
+    EXITING.store(true, Ordering::SeqCst);
+    py.detach(|| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+        while SETTLING.load(Ordering::SeqCst) != 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    });
+}
+
+/// Registered with `os.register_at_fork(after_in_child=...)`: the workers the parent counted
+/// in [`SETTLING`] do not exist in the child.
+#[pyfunction]
+fn forked_child() {
+    SETTLING.store(0, Ordering::SeqCst);
+}
+
+/// Hands the result of a call made on a worker back to its event loop:
+/// `loop.call_soon_threadsafe(callback, result_json, error)` (one of the two `None`),
+/// attached to Python only for that. The callback runs on the loop's thread, where it checks
+/// that the future still waits (it may have been cancelled meanwhile). A loop closed
+/// meanwhile (`asyncio.run` returned) refuses: nobody awaits the result any more, and it is
+/// dropped; so is it while the interpreter exits. `None`: a call dropped unrun, whose
+/// references are only let go of.
+fn settle(event_loop: Py<PyAny>, callback: Py<PyAny>, result: Option<tuma::Result<String>>) {
+    SETTLING.fetch_add(1, Ordering::SeqCst);
+    if EXITING.load(Ordering::SeqCst) {
+        SETTLING.fetch_sub(1, Ordering::SeqCst);
+        // Unattached drops: pyo3 defers the decrements (to never, at exit).
+        drop((event_loop, callback));
+        return;
+    }
+    // `None` (not attached: the interpreter is gone or going): the closure is dropped
+    // unrun, with the same deferred drops.
+    let _ = Python::try_attach(move |py| {
+        if let Some(result) = result {
+            let (value, error) = match result {
+                Ok(json) => (Some(json), None),
+                Err(e) => (None, Some(to_py_err(e).into_value(py))),
+            };
+            // Err: the loop is closed. Nothing else can fail here.
+            let _ = event_loop.bind(py).call_method1(
+                intern!(py, "call_soon_threadsafe"),
+                (callback.bind(py), value, error),
+            );
+        }
+        drop((event_loop, callback));
+    });
+    SETTLING.fetch_sub(1, Ordering::SeqCst);
 }
 
 #[pymethods]
@@ -284,6 +384,51 @@ impl Client {
         .map_err(to_py_err)
     }
 
+    /// Runs `operation` on the client's worker pool (`http.max_threads` threads at most,
+    /// `http.max_queued` calls waiting) guarded by `gate`, with no GIL held during the call,
+    /// then calls `event_loop.call_soon_threadsafe(callback, result_json, error)`: one of
+    /// `result_json` (the JSON result) and `error` (the `TumaError`) is `None`.
+    ///
+    /// Raises `BusyError` at once when the pool is full: nothing was started or sent, and
+    /// the callback is never called. A call whose `gate` was cancelled before a worker took
+    /// it up never runs, and its callback is never called either.
+    fn submit(
+        &self,
+        operation: String,
+        request_json: &str,
+        gate: PyRef<'_, Gate>,
+        event_loop: Py<PyAny>,
+        callback: Py<PyAny>,
+    ) -> PyResult<()> {
+        let request = request(request_json)?;
+        let client = self.inner.clone();
+        let send = Arc::clone(&gate.inner);
+        let abandoned = Arc::clone(&gate.abandoned);
+        let pool = self.pool()?;
+        let job = Box::new(move || {
+            if abandoned.load(Ordering::Acquire) {
+                // Cancelled while queued: it never runs, and nobody waits for it.
+                settle(event_loop, callback, None);
+                return;
+            }
+            let result = send
+                .run(|| tuma::ops::call(&client, &operation, &request))
+                .map(|v| to_string(&v));
+            settle(event_loop, callback, Some(result));
+        });
+        // Refused: the job (with its references) was dropped unrun, here, attached.
+        pool.submit(job).map_err(to_py_err)
+    }
+
+    /// The worker pool's threads in this process: `(alive, peak)` (zeros before the first
+    /// `submit`). For tests and benchmarks.
+    fn worker_threads(&self) -> (usize, usize) {
+        match self.pool() {
+            Ok(pool) => pool.worker_threads(),
+            Err(_) => (0, 0),
+        }
+    }
+
     fn __repr__(&self) -> String {
         let c = self.inner.config();
         let mut parts = Vec::new();
@@ -302,12 +447,15 @@ impl Client {
 
 /// The send gate of one call (`tuma::cancel::SendGate`), for cancellation from asyncio.
 ///
-/// Pass it to `Client.call(..., gate=...)` on the worker thread; call `cancel()` from any
-/// thread: True when no money-moving request was written and none will be (the call fails
-/// without sending), False when one may be on its way (the call runs to its end).
+/// Pass it to `Client.submit(..., gate, ...)` (or `Client.call(..., gate=...)` on a thread
+/// of your own); call `cancel()` from any thread: True when no money-moving request was
+/// written and none will be (a call still waiting for a worker never runs; a running one
+/// fails without sending), False when one may be on its way (the call runs to its end).
 #[pyclass(frozen, module = "tuma._tuma")]
 struct Gate {
     inner: Arc<tuma::cancel::SendGate>,
+    /// Set by `cancel()`: a call still waiting for a worker is dropped unrun.
+    abandoned: Arc<AtomicBool>,
 }
 
 #[pymethods]
@@ -317,11 +465,13 @@ impl Gate {
     fn new() -> Self {
         Gate {
             inner: tuma::cancel::SendGate::new(),
+            abandoned: Arc::new(AtomicBool::new(false)),
         }
     }
 
     /// Cancels the call: True when nothing money-moving was written and none will be.
     fn cancel(&self) -> bool {
+        self.abandoned.store(true, Ordering::Release);
         self.inner.cancel()
     }
 
@@ -393,6 +543,17 @@ fn _tuma(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(callback_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(utilities, m)?)?;
     m.add_function(wrap_pyfunction!(error_class, m)?)?;
+    m.add_function(wrap_pyfunction!(interpreter_exiting, m)?)?;
+    m.add_function(wrap_pyfunction!(forked_child, m)?)?;
+    // Workers finishing a call while the interpreter exits must not attach to it.
+    py.import("atexit")?
+        .call_method1("register", (m.getattr("interpreter_exiting")?,))?;
+    let os = py.import("os")?;
+    if os.hasattr("register_at_fork")? {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("after_in_child", m.getattr("forked_child")?)?;
+        os.call_method("register_at_fork", (), Some(&kwargs))?;
+    }
 
     let root: Bound<'_, PyType> = py.get_type::<TumaError>();
     for name in ERROR_ATTRIBUTES {

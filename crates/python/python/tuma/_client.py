@@ -9,7 +9,6 @@ with the keyword arguments as the request document, unchanged.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import functools
 import json
 from typing import Any, Dict, Optional, cast
@@ -126,7 +125,7 @@ class CancelledAfterSendError(asyncio.CancelledError):
 
     It is an ``asyncio.CancelledError`` (cancellation, ``asyncio.wait_for``, ``asyncio.timeout``
     and task groups work as usual; under ``asyncio.wait_for`` it is the ``__cause__`` of the
-    ``TimeoutError``). The call itself runs to its end in its worker thread:
+    ``TimeoutError``). The call itself runs to its end on its worker thread:
 
     - ``outcome``: an ``asyncio.Future`` of the call's real result; awaiting it returns the
       result (with the provider's ids) or raises its :class:`tuma.TumaError` (with ``fate``
@@ -189,34 +188,53 @@ def _recovery_before_sending(operation: str, request: Dict[str, Any]) -> Recover
     return cast(Recovery, recovery)
 
 
-async def _call_cancellable(sync: Client, operation: str, request: Dict[str, Any]) -> Any:
-    """Runs one native call in the loop's default executor, guarded by a send gate.
+def _settle(future: "asyncio.Future[Any]", result: Optional[str], error: Optional[BaseException]) -> None:
+    """Settles a call's future with what its worker handed over; runs on the loop's thread
+    (``loop.call_soon_threadsafe``). A future already done was cancelled by its caller."""
+    if future.done():
+        return
+    if error is not None:
+        future.set_exception(error)
+        return
+    try:
+        value = json.loads(cast(str, result))
+    except ValueError as e:  # the core only hands out JSON: never seen
+        future.set_exception(e)
+        return
+    future.set_result(value)
 
-    On cancellation the gate decides: nothing money-moving written (and now never will be)
-    → the plain ``CancelledError`` propagates; otherwise → :class:`CancelledAfterSendError`
-    whose ``outcome`` is the still-running call."""
+
+async def _call_cancellable(sync: Client, operation: str, request: Dict[str, Any]) -> Any:
+    """Runs one native call on the core's worker pool, guarded by a send gate; the worker
+    settles an asyncio future through ``loop.call_soon_threadsafe``.
+
+    A full pool raises :class:`tuma.BusyError` here, at once (nothing started, nothing
+    sent). On cancellation the gate decides: nothing money-moving written (and now never
+    will be) → the plain ``CancelledError`` propagates; otherwise →
+    :class:`CancelledAfterSendError` whose ``outcome`` is the still-running call."""
     gate = _tuma.Gate()
     loop = asyncio.get_running_loop()
-    work = functools.partial(contextvars.copy_context().run, sync._call, operation, request, gate)
-    worker = loop.run_in_executor(None, work)
+    future: "asyncio.Future[Any]" = loop.create_future()
+    sync._native.submit(operation, json.dumps(request), gate, loop, functools.partial(_settle, future))
     try:
         # Shielded: cancelling the caller must not drop the worker's result.
-        return await asyncio.shield(worker)
+        return await asyncio.shield(future)
     except asyncio.CancelledError:
         if gate.cancel():
-            # Not started: it never runs. Running: it fails before writing anything.
-            worker.cancel()
+            # Still queued: it never runs. Running: it fails before writing anything.
+            future.cancel()
             raise
-        raise CancelledAfterSendError(operation, _recovery_before_sending(operation, request), worker)
+        raise CancelledAfterSendError(operation, _recovery_before_sending(operation, request), future)
 
 
 class AsyncClient:
     """The asyncio twin of :class:`Client`: the same methods, as coroutines.
 
-    Each call runs the blocking native call in a worker thread (the loop's default
-    executor, as ``asyncio.to_thread`` does) with the GIL released, so many calls proceed
-    concurrently. Mind the default executor's size (``min(32, cpu_count + 4)`` threads)
-    when running many slow calls at once.
+    Each call runs on the core's worker pool (not the loop's executor), without the GIL,
+    and its worker settles the awaiting future through ``loop.call_soon_threadsafe``: as
+    many calls are in flight as the pool allows (``http.max_threads``, default 512; more
+    wait in a queue of ``http.max_queued``, default 100 000). A call that finds the queue
+    full raises :class:`tuma.BusyError` at once: it was not started, nothing was sent.
 
     Cancelling a call is safe for money: a plain ``asyncio.CancelledError`` means its
     money-moving request was not written and never will be; when it may have been,

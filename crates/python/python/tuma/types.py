@@ -85,11 +85,12 @@ class HttpConfig(TypedDict, total=False):
     user_agent_suffix: str
     extra_root_certificates_pem: str
     max_threads: int
-    """Worker threads of the core's pool for asynchronous bindings (default 512). Python's
-    :class:`tuma.AsyncClient` runs its calls on the event loop's executor instead, so this
-    bound does not apply to it."""
+    """Most worker threads of the client's pool, which runs :class:`tuma.AsyncClient` calls:
+    calls in flight at once (default 512, 1 to 100 000). Threads start on demand and exit
+    after a minute idle."""
     max_queued: int
-    """Calls waiting for one of those workers (default 100 000)."""
+    """Calls waiting for one of those workers (default 100 000); one more raises
+    :class:`tuma.BusyError` at once, not sent."""
 
 
 class _DarajaConfigRequired(TypedDict):
