@@ -43,6 +43,11 @@ impl SendGate {
         }
     }
 
+    /// True once [`SendGate::cancel`] stopped the call in time.
+    pub fn is_cancelled(&self) -> bool {
+        self.state.load(Ordering::Acquire) == CANCELLED
+    }
+
     /// True once a money-moving request was let through.
     pub fn sent(&self) -> bool {
         self.state.load(Ordering::Acquire) == SENT

@@ -95,6 +95,10 @@ impl Transport {
             // Provider answers are small (headers well under 4 KiB, bodies read in pieces up
             // to MAX_BODY): ureq's 128 KiB buffers per connection, both ways, were most of
             // what a call in flight holds.
+            // A burst of calls in flight leaves as many connections to reuse (ureq keeps 3
+            // per host by default: every burst would open new ones, a TLS handshake each).
+            .max_idle_connections(config.max_threads.saturating_mul(3))
+            .max_idle_connections_per_host(config.max_threads)
             .input_buffer_size(BUFFER)
             .output_buffer_size(BUFFER)
             .max_response_header_size(BUFFER)

@@ -42,6 +42,8 @@ pub struct WorkerPool {
 
 #[derive(Default)]
 struct State {
+    /// The process the threads below belong to (a child of `fork()` has none of them).
+    pid: u32,
     queue: VecDeque<Job>,
     idle: usize,
     threads: usize,
@@ -66,7 +68,10 @@ impl WorkerPool {
                 max_threads: limits.max_threads.max(1),
                 max_queued: limits.max_queued,
             },
-            state: Mutex::new(State::default()),
+            state: Mutex::new(State {
+                pid: std::process::id(),
+                ..State::default()
+            }),
             work: Condvar::new(),
         })
     }
@@ -80,6 +85,17 @@ impl WorkerPool {
     /// unstarted, so the caller settles its own promise or future with that error.
     pub fn submit(self: &Arc<Self>, job: Job) -> Result<()> {
         let mut state = self.lock();
+        let pid = std::process::id();
+        if state.pid != pid {
+            // A child of fork(): the parent's threads did not come along, and the jobs
+            // queued for them are the parent's to run, not the child's.
+            let inherited = std::mem::take(&mut state.queue);
+            std::mem::forget(inherited);
+            *state = State {
+                pid,
+                ..State::default()
+            };
+        }
         if state.idle > state.queue.len() {
             state.queue.push_back(job);
             self.work.notify_one();
@@ -194,6 +210,23 @@ mod tests {
         pool.submit(blocker(5)).unwrap();
         release_tx.send(()).unwrap();
         assert_eq!(done_rx.recv().unwrap(), 5);
+    }
+
+    #[test]
+    fn a_forked_child_starts_its_own_threads() {
+        let pool = WorkerPool::new(PoolLimits {
+            max_threads: 2,
+            max_queued: 10,
+        });
+        let (tx, rx) = channel();
+        let tx2 = tx.clone();
+        pool.submit(Box::new(move || tx2.send(1).unwrap())).unwrap();
+        assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap(), 1);
+        // As a child of fork() sees the pool: counts for threads it does not have.
+        pool.lock().pid = 0;
+        pool.submit(Box::new(move || tx.send(2).unwrap())).unwrap();
+        assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap(), 2);
+        assert_eq!(pool.lock().pid, std::process::id());
     }
 
     #[test]
