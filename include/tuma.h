@@ -10,6 +10,8 @@
  * - On failure, tuma_last_error_json() gives the full detail for the calling thread.
  * - A tuma_client is thread-safe: one client may be used from several threads at once.
  *   It must not be freed while a call is using it.
+ * - After fork(), the child may go on using a client made before it: libtuma gives the
+ *   child its own connections (HTTP and Redis) and leaves the parent's alone.
  */
 
 #ifndef TUMA_H
@@ -28,9 +30,10 @@
 
 /**
  * The outcome of a libtuma call. Numbers are stable and grouped by origin: `0` success,
- * `1xx` the caller's input, `2xx` the provider, `3xx` the transport, `9xx` internal.
- * A retired number is never reused. Full detail of a failure is in
- * `tuma_last_error_json`.
+ * `1xx` the caller's input, `2xx` the provider, `3xx` the transport and local resources,
+ * `9xx` internal. A new code takes the next free number of its group; a retired number is
+ * never reused. Every error kind of the core has its own code (`tuma_error_kinds` lists
+ * them). Full detail of a failure is in `tuma_last_error_json`.
  */
 enum tuma_result
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -85,6 +88,11 @@ enum tuma_result
    */
   TUMA_RESULT_INVALID_CALLBACK = 204,
   /**
+   * The provider refused access with valid credentials (HTTP 403: not allowed this
+   * operation or this resource; see `fate`).
+   */
+  TUMA_RESULT_AUTHORIZATION = 205,
+  /**
    * A connection-level failure (see `fate`: a connection that never opened sent
    * nothing).
    */
@@ -99,11 +107,18 @@ enum tuma_result
    */
   TUMA_RESULT_STORE = 302,
   /**
+   * Too many calls in flight on the client's worker pool: refused before it started,
+   * nothing was sent (`fate` `"not_sent"`). libtuma's own calls run on the caller's
+   * thread and never give it; it is the code of the core's `busy` kind.
+   */
+  TUMA_RESULT_BUSY = 303,
+  /**
    * A bug in libtuma: a panic was caught at the boundary.
    */
   TUMA_RESULT_PANIC = 900,
   /**
-   * A bug in libtuma: an error it does not know how to classify.
+   * A bug in libtuma: an error it does not know how to classify. Not given today: every
+   * error kind of the core has its own code, checked when libtuma is compiled.
    */
   TUMA_RESULT_INTERNAL = 901,
 };
@@ -119,7 +134,8 @@ typedef uint32_t tuma_result;
  * An opaque, thread-safe tuma client (a shared `tuma::Client` behind an `Arc`).
  *
  * One client may be used from several threads at once; it must outlive every call made
- * with it and is released with `tuma_client_free`.
+ * with it and is released with `tuma_client_free`, once. A child of `fork()` may use the
+ * client it inherited (it gets its own connections) and frees its own copy.
  */
 typedef struct tuma_client tuma_client;
 
@@ -226,14 +242,29 @@ tuma_result tuma_callback_kinds(char **names_json_out);
 tuma_result tuma_utilities(char **names_json_out);
 
 /**
+ * Every `kind` the last error JSON may hold, with its result code, as a JSON array of
+ * objects `{"kind", "result", "origin", "description"}`: first the core's kinds
+ * (`origin` `"core"`; each has its own result code), then libtuma's own checks
+ * (`origin` `"libtuma"`: `null_parameter`, `invalid_utf8`, `malformed_json`, `panic`).
+ * Bindings iterate it to map every kind to their own error type, so that a new kind
+ * cannot be missed.
+ *
+ * # Safety
+ * `kinds_json_out` is NULL or writable.
+ */
+tuma_result tuma_error_kinds(char **kinds_json_out);
+
+/**
  * The full detail of the last failure on the calling thread, as a JSON object. Every
  * fallible call clears it first, so it describes the latest call on this thread.
  * `*error_json_out` is set to NULL when there is none; otherwise free it with
  * `tuma_string_free`. Members:
  *
- * - `kind`: `invalid_input`, `config`, `authentication`, `api`, `rate_limited`,
- *   `network`, `timeout`, `decode`, `invalid_callback`, `store`, or for libtuma's own
- *   checks `null_parameter`, `invalid_utf8`, `malformed_json`, `panic`;
+ * - `kind`: one of the core's `invalid_input`, `config`, `authentication`,
+ *   `authorization`, `api`, `rate_limited`, `network`, `timeout`, `decode`,
+ *   `invalid_callback`, `store`, `busy`, or for libtuma's own checks `null_parameter`,
+ *   `invalid_utf8`, `malformed_json`, `panic` (`tuma_error_kinds` lists them all with
+ *   their result codes);
  * - `message`: English, never holding a secret;
  * - `fate`, always: what became of the request. `"not_sent"`: nothing reached the
  *   provider (bad input, configuration, a token fetch, the rate limiter, the store, a
@@ -347,8 +378,9 @@ tuma_result tuma_daraja_stk_query(const tuma_client *client, const char *request
  * recorded there with another amount or phone, or (with a Redis store, or
  * `store.journal_required`) a push the journal does not hold, fails with
  * `TUMA_RESULT_INVALID_CALLBACK`: someone forged it. So does a callback Daraja does
- * not confirm. With the memory store, a push the journal does not hold (another
- * process may have made it) is verified by the query alone.
+ * not confirm, or whose `CheckoutRequestID` Daraja does not know. With the memory
+ * store, a push the journal does not hold (another process may have made it) is
+ * verified by the query alone.
  */
 tuma_result tuma_daraja_confirm_stk_payment(const tuma_client *client, const char *request_json, char **result_json_out);
 

@@ -3,7 +3,7 @@
 #   make install [PREFIX=/usr/local] [DESTDIR=]   release libtuma.so/.a, tuma.h, tuma.pc
 #   make header                                   regenerate include/tuma.h (+ PHP variant)
 #   make test-c                                   C tests (dynamic + static, valgrind, ASan, C++)
-#   make test-php                                 PHP FFI wrapper tests
+#   make test-php                                 PHP FFI wrapper tests (lifecycle under valgrind)
 #
 # The C and PHP tests use the debug artifacts in $(TARGET_DIR)/debug (no release build).
 
@@ -22,8 +22,11 @@ C_PREFIX := $(C_BUILD)/prefix
 C_WARN := -std=c11 -Wall -Wextra -Wpedantic -Werror -g
 CXX_WARN := -std=c++17 -Wall -Wextra -Wpedantic -Werror -g
 C_PKG := PKG_CONFIG_PATH=$(C_PREFIX)/lib/pkgconfig $(PKG_CONFIG)
-VALGRIND := valgrind --quiet --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite --error-exitcode=1
+VALGRIND := valgrind --quiet --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite --error-exitcode=1 \
+  --num-callers=30 --suppressions=tests/c/valgrind.supp
 SANDBOX_RUN := tests/c/run.sh $(TARGET_DIR)/debug/tuma-sandbox
+# The sandbox and a private redis-server (TUMA_TEST_REDIS_URL), for the fork tests.
+SANDBOX_REDIS_RUN := tests/c/with_redis.sh $(SANDBOX_RUN)
 
 .PHONY: install install-c header ffi-tools ffi-build test-c test-php
 
@@ -64,7 +67,7 @@ ffi-tools:
 ffi-build:
 	$(CARGO) build -p tuma-ffi -p tuma-sandbox
 
-test-c: ffi-tools ffi-build
+test-c: ffi-tools ffi-build deps-redis
 	rm -rf $(C_BUILD)
 	$(call tuma_install,$(TARGET_DIR)/debug,$(C_PREFIX),$(C_PREFIX))
 	$(C_PKG) --exists --print-errors 'tuma = $(TUMA_VERSION)'
@@ -77,14 +80,16 @@ test-c: ffi-tools ffi-build
 	$(CXX) $(CXX_WARN) -o $(C_BUILD)/header_cxx tests/c/header_cxx.cpp \
 	  $$($(C_PKG) --cflags --libs tuma) -Wl,-rpath,$(C_PREFIX)/lib
 	$(C_BUILD)/header_cxx
-	$(SANDBOX_RUN) $(VALGRIND) $(C_BUILD)/test_tuma_dynamic
-	$(SANDBOX_RUN) $(VALGRIND) $(C_BUILD)/test_tuma_static
+	$(SANDBOX_REDIS_RUN) $(VALGRIND) $(C_BUILD)/test_tuma_dynamic
+	$(SANDBOX_REDIS_RUN) $(VALGRIND) $(C_BUILD)/test_tuma_static
 	$(CC) $(C_WARN) -fsanitize=address,undefined -fno-omit-frame-pointer -o $(C_BUILD)/test_tuma_asan \
 	  tests/c/test_tuma.c $$($(C_PKG) --cflags tuma) -L$(C_PREFIX)/lib -Wl,-Bstatic -ltuma -Wl,-Bdynamic \
 	  $$($(C_PKG) --static --libs-only-l tuma | sed 's/-ltuma\b//')
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
-	  $(SANDBOX_RUN) $(C_BUILD)/test_tuma_asan
+	  $(SANDBOX_REDIS_RUN) $(C_BUILD)/test_tuma_asan
 
 test-php: ffi-tools ffi-build deps-redis
-	TUMA_LIB=$(TARGET_DIR)/debug/libtuma.so $(SANDBOX_RUN) php -d ffi.enable=1 bindings/php/tests/run.php
+	TUMA_LIB=$(TARGET_DIR)/debug/libtuma.so $(SANDBOX_REDIS_RUN) php -d ffi.enable=1 bindings/php/tests/run.php
+	TUMA_LIB=$(TARGET_DIR)/debug/libtuma.so USE_ZEND_ALLOC=0 $(SANDBOX_REDIS_RUN) \
+	  $(VALGRIND) php -d ffi.enable=1 -d opcache.enable_cli=0 bindings/php/tests/lifecycle.php
 	TUMA_LIB=$(TARGET_DIR)/debug/libtuma.so $(SANDBOX_RUN) tests/php/fleet.sh

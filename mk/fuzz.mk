@@ -1,5 +1,8 @@
 # Fuzzing with cargo-fuzz (libFuzzer): the phone parser, every callback parser, every
-# decoder of provider answers, and the JSON entry points of the bindings.
+# decoder of provider answers, the JSON entry points of the bindings, and libtuma's C
+# entry points through their extern "C" signatures (c_abi_client, c_abi_callbacks,
+# c_abi_utilities: NULL pointers, invalid UTF-8, huge and deeply nested JSON; each first
+# runs its fixed edge cases, in under two seconds).
 #
 #   make test-fuzz                 each target for FUZZ_SMOKE_SECONDS (part of make test)
 #   make fuzz [FUZZ_SECONDS=300]   each target for longer
@@ -9,7 +12,7 @@
 
 FUZZ_TOOLS := $(TARGET_DIR)/tools
 CARGO_FUZZ := $(FUZZ_TOOLS)/bin/cargo-fuzz
-FUZZ_TARGETS := phone callbacks answers json_entry_points
+FUZZ_TARGETS := phone callbacks answers json_entry_points c_abi_client c_abi_callbacks c_abi_utilities
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_SECONDS ?= 300
 FUZZ_RUN = cd fuzz && RUSTC_BOOTSTRAP=1 $(CARGO_FUZZ)

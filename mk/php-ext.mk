@@ -23,7 +23,9 @@ PHPEXT_APT := php8.2-dev php8.2-cli valgrind
 # PHP's own test runner, shipped by php8.2-dev next to phpize's build files.
 PHPEXT_RUN_TESTS = php -n $$(php-config --extension-dir)/build/run-tests.php -P -n -q --show-diff \
   -d extension=$(PHPEXT_SO)
-PHPEXT_VALGRIND_OPTS := --show-leak-kinds=definite --errors-for-leak-kinds=definite
+# tests/c/valgrind.supp: what a forked child (088_fork.phpt) inherits and leaves alone.
+PHPEXT_VALGRIND_OPTS := --show-leak-kinds=definite --errors-for-leak-kinds=definite --num-callers=30 \
+  --suppressions=$(ROOT)/tests/c/valgrind.supp
 
 .PHONY: php-ext-tools php-ext-build test-php-ext php-ext-phpt php-ext-valgrind php-ext-e2e \
   php-ext-arginfo bench-php-ext
@@ -57,14 +59,14 @@ php-ext-build: ffi-tools php-ext-tools ffi-build
 	! ldd $(PHPEXT_SO) | grep -q libtuma
 	php -n -d extension=$(PHPEXT_SO) -r 'exit(extension_loaded("tuma") ? 0 : 1);'
 
-test-php-ext: php-ext-build
+test-php-ext: php-ext-build deps-redis
 	$(MAKE) -s php-ext-phpt php-ext-valgrind php-ext-e2e
 
 # $(1): extra run-tests.php options; $(2): log file; $(3): environment. Fails unless every
 # test passed (none failed, skipped, leaked or borked) and there are at least 30.
 define phpext_phpt
 	rm -rf $(PHPEXT_BUILD)/tests && cp -r $(PHPEXT_SRC)/tests $(PHPEXT_BUILD)/tests
-	set -o pipefail; $(3) TUMA_ROOT=$(ROOT) REPORT_EXIT_STATUS=1 $(SANDBOX_RUN) \
+	set -o pipefail; $(3) TUMA_ROOT=$(ROOT) REPORT_EXIT_STATUS=1 $(SANDBOX_REDIS_RUN) \
 	  $(PHPEXT_RUN_TESTS) $(1) $(PHPEXT_BUILD)/tests 2>&1 | tee $(2) | grep -v '^TEST [0-9]*/[0-9]* \[.*PASS' | tail -n 60
 	@n=$$(sed -n 's/^Number of tests : *\([0-9]*\).*/\1/p' $(2)); \
 	p=$$(sed -n 's/^Tests passed *: *\([0-9]*\).*/\1/p' $(2)); \

@@ -24,6 +24,7 @@
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
 #include "zend_interfaces.h"
+#include "zend_attributes.h" /* tuma_arginfo.h: #[\SensitiveParameter] */
 #include "ext/hash/php_hash.h"
 #include "ext/hash/php_hash_sha.h"
 
@@ -54,6 +55,7 @@ static zend_class_entry *tuma_ce_exception;
 static zend_class_entry *tuma_ce_invalid_input;
 static zend_class_entry *tuma_ce_config;
 static zend_class_entry *tuma_ce_authentication;
+static zend_class_entry *tuma_ce_authorization;
 static zend_class_entry *tuma_ce_api;
 static zend_class_entry *tuma_ce_rate_limited;
 static zend_class_entry *tuma_ce_network;
@@ -61,6 +63,7 @@ static zend_class_entry *tuma_ce_timeout;
 static zend_class_entry *tuma_ce_decode;
 static zend_class_entry *tuma_ce_invalid_callback;
 static zend_class_entry *tuma_ce_store;
+static zend_class_entry *tuma_ce_busy;
 
 /* Error kind (libtuma's "kind") -> exception class. Built in MINIT, freed in MSHUTDOWN. */
 static HashTable tuma_kind_classes;
@@ -770,6 +773,12 @@ ZEND_METHOD(Tuma_Exception, __construct)
 	tuma_exception_fill(Z_OBJ_P(ZEND_THIS), &d);
 }
 
+ZEND_METHOD(Tuma_Exception, kinds)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	tuma_run_list(tuma_error_kinds, return_value);
+}
+
 ZEND_METHOD(Tuma_Exception, fromDetail)
 {
 	zend_long result;
@@ -825,6 +834,7 @@ PHP_MINIT_FUNCTION(tuma)
 	tuma_ce_invalid_input = register_class_Tuma_InvalidInputException(tuma_ce_exception);
 	tuma_ce_config = register_class_Tuma_ConfigException(tuma_ce_exception);
 	tuma_ce_authentication = register_class_Tuma_AuthenticationException(tuma_ce_exception);
+	tuma_ce_authorization = register_class_Tuma_AuthorizationException(tuma_ce_exception);
 	tuma_ce_api = register_class_Tuma_ApiException(tuma_ce_exception);
 	tuma_ce_rate_limited = register_class_Tuma_RateLimitedException(tuma_ce_exception);
 	tuma_ce_network = register_class_Tuma_NetworkException(tuma_ce_exception);
@@ -832,13 +842,15 @@ PHP_MINIT_FUNCTION(tuma)
 	tuma_ce_decode = register_class_Tuma_DecodeException(tuma_ce_exception);
 	tuma_ce_invalid_callback = register_class_Tuma_InvalidCallbackException(tuma_ce_exception);
 	tuma_ce_store = register_class_Tuma_StoreException(tuma_ce_exception);
+	tuma_ce_busy = register_class_Tuma_BusyException(tuma_ce_exception);
 
 	zend_hash_init(&tuma_anchors, 8, NULL, tuma_anchor_dtor, 1);
 #ifdef ZTS
 	tuma_anchors_lock = tsrm_mutex_alloc();
 #endif
 
-	/* The same table as the FFI wrapper's Exception::CLASSES. */
+	/* The same table as the FFI wrapper's Exception::CLASSES; a test (086_ex_kinds.phpt)
+	 * iterates libtuma's tuma_error_kinds() and wants each core kind here, with its own class. */
 	zend_hash_init(&tuma_kind_classes, 16, NULL, NULL, 1);
 	tuma_map_kind("invalid_input", tuma_ce_invalid_input);
 	tuma_map_kind("null_parameter", tuma_ce_invalid_input);
@@ -846,6 +858,7 @@ PHP_MINIT_FUNCTION(tuma)
 	tuma_map_kind("malformed_json", tuma_ce_invalid_input);
 	tuma_map_kind("config", tuma_ce_config);
 	tuma_map_kind("authentication", tuma_ce_authentication);
+	tuma_map_kind("authorization", tuma_ce_authorization);
 	tuma_map_kind("api", tuma_ce_api);
 	tuma_map_kind("rate_limited", tuma_ce_rate_limited);
 	tuma_map_kind("network", tuma_ce_network);
@@ -853,6 +866,7 @@ PHP_MINIT_FUNCTION(tuma)
 	tuma_map_kind("decode", tuma_ce_decode);
 	tuma_map_kind("invalid_callback", tuma_ce_invalid_callback);
 	tuma_map_kind("store", tuma_ce_store);
+	tuma_map_kind("busy", tuma_ce_busy);
 
 	tuma_str_kind = tuma_intern("kind");
 	tuma_str_provider = tuma_intern("provider");

@@ -17,14 +17,16 @@ namespace Tuma {
     /**
      * A tuma client: build it once per request or worker; clients with the same
      * credentials in one process share the Daraja token, the UMS Pay limiter and the
-     * callback de-duplication memory.
+     * callback de-duplication memory. It owns its libtuma handle: it cannot be cloned nor
+     * serialized. A child of pcntl_fork() may go on using it (libtuma gives the child its
+     * own connections).
      *
      * @not-serializable
      */
     final class Client
     {
-        /** $config: the `statum`, `daraja`, `umspay`, `http` and `store` sections of tuma's JSON configuration. */
-        public function __construct(array $config) {}
+        /** $config: the `statum`, `daraja`, `umspay`, `http` and `store` sections of tuma's JSON configuration (it holds the credentials: a sensitive parameter, left out of stack traces). */
+        public function __construct(#[\SensitiveParameter] array $config) {}
 
         /** A client configured from the TUMA_* environment variables. */
         public static function fromEnv(): Client {}
@@ -192,8 +194,8 @@ namespace Tuma {
     /** Local helpers (no network). */
     final class Utils
     {
-        /** Runs a utility by name (see names()). */
-        public static function run(string $name, array $request): array {}
+        /** Runs a utility by name (see names()); $request may hold a secret. */
+        public static function run(string $name, #[\SensitiveParameter] array $request): array {}
 
         /** Every utility libtuma offers. */
         public static function names(): array {}
@@ -202,13 +204,13 @@ namespace Tuma {
         public static function phoneNormalize(array $request): array {}
 
         /** The STK password: shortcode, passkey, timestamp? gives password, timestamp. */
-        public static function darajaStkPassword(array $request = []): array {}
+        public static function darajaStkPassword(#[\SensitiveParameter] array $request = []): array {}
 
         /** The current Daraja timestamp (Kenyan time, YYYYMMDDHHmmss). */
         public static function darajaTimestamp(array $request = []): array {}
 
         /** Encrypts an initiator password: password, certificate_pem?, environment? gives security_credential. */
-        public static function darajaSecurityCredential(array $request = []): array {}
+        public static function darajaSecurityCredential(#[\SensitiveParameter] array $request = []): array {}
 
         /** The reply accepting a C2B validation: third_party_trans_id?. */
         public static function darajaC2BAccept(array $request = []): array {}
@@ -226,7 +228,7 @@ namespace Tuma {
      */
     class Exception extends \RuntimeException
     {
-        /** The stable error kind: invalid_input, config, authentication, api, rate_limited, network, timeout, decode, invalid_callback, store. */
+        /** The stable error kind: invalid_input, config, authentication, authorization, api, rate_limited, network, timeout, decode, invalid_callback, store, busy (see kinds()). */
         public readonly string $kind;
         /** statum, daraja or umspay, when a provider was involved. */
         public readonly ?string $provider;
@@ -264,6 +266,9 @@ namespace Tuma {
 
         /** Internal: builds the right subclass from libtuma's last-error JSON. */
         public static function fromDetail(int $result, string $message, array $detail): Exception {}
+
+        /** Every error kind libtuma reports (tuma_error_kinds): kind, result, origin (core: each has its own subclass; libtuma: null_parameter, invalid_utf8 and malformed_json are InvalidInputException, panic a plain Exception), description. */
+        public static function kinds(): array {}
     }
 
     /** Bad input, caught before any request; $field names it. */
@@ -274,6 +279,9 @@ namespace Tuma {
 
     /** The provider refused the credentials. */
     final class AuthenticationException extends Exception {}
+
+    /** The provider refused access with valid credentials (HTTP 403): not allowed this operation or resource ($status). */
+    final class AuthorizationException extends Exception {}
 
     /** The provider answered with an error ($providerCode, $requestId, $status). */
     final class ApiException extends Exception {}
@@ -298,4 +306,11 @@ namespace Tuma {
      * de-duplication this means "unknown": do not ship goods on a guess.
      */
     final class StoreException extends Exception {}
+
+    /**
+     * Too many calls in flight on the client's worker pool: refused before it started,
+     * nothing was sent. libtuma's calls run on the calling thread, so PHP does not meet
+     * it today; it is the class of the core's `busy` kind.
+     */
+    final class BusyException extends Exception {}
 }

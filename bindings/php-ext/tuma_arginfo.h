@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: b0ea12a97d7c6a5371bb1172e323414b4e594345 */
+ * Stub hash: 352151d08a06c6e38ca6929fb13c5a8b078cd7e6 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tuma_Client___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, config, IS_ARRAY, 0)
@@ -152,6 +152,8 @@ ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Tuma_Exception_fromDetail, 
 	ZEND_ARG_TYPE_INFO(0, detail, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
 
+#define arginfo_class_Tuma_Exception_kinds arginfo_class_Tuma_Client_operations
+
 
 ZEND_METHOD(Tuma_Client, __construct);
 ZEND_METHOD(Tuma_Client, fromEnv);
@@ -206,6 +208,7 @@ ZEND_METHOD(Tuma_Utils, darajaC2BReject);
 ZEND_METHOD(Tuma_Utils, darajaC2BConfirmationAck);
 ZEND_METHOD(Tuma_Exception, __construct);
 ZEND_METHOD(Tuma_Exception, fromDetail);
+ZEND_METHOD(Tuma_Exception, kinds);
 
 
 static const zend_function_entry class_Tuma_Client_methods[] = {
@@ -302,6 +305,7 @@ static const zend_function_entry class_Tuma_Utils_methods[] = {
 static const zend_function_entry class_Tuma_Exception_methods[] = {
 	ZEND_ME(Tuma_Exception, __construct, arginfo_class_Tuma_Exception___construct, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tuma_Exception, fromDetail, arginfo_class_Tuma_Exception_fromDetail, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Tuma_Exception, kinds, arginfo_class_Tuma_Exception_kinds, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_FE_END
 };
 
@@ -317,6 +321,11 @@ static const zend_function_entry class_Tuma_ConfigException_methods[] = {
 
 
 static const zend_function_entry class_Tuma_AuthenticationException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Tuma_AuthorizationException_methods[] = {
 	ZEND_FE_END
 };
 
@@ -355,6 +364,11 @@ static const zend_function_entry class_Tuma_StoreException_methods[] = {
 	ZEND_FE_END
 };
 
+
+static const zend_function_entry class_Tuma_BusyException_methods[] = {
+	ZEND_FE_END
+};
+
 static zend_class_entry *register_class_Tuma_Client(void)
 {
 	zend_class_entry ce, *class_entry;
@@ -362,6 +376,9 @@ static zend_class_entry *register_class_Tuma_Client(void)
 	INIT_NS_CLASS_ENTRY(ce, "Tuma", "Client", class_Tuma_Client_methods);
 	class_entry = zend_register_internal_class_ex(&ce, NULL);
 	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NOT_SERIALIZABLE;
+
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "__construct", sizeof("__construct") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
 	return class_entry;
 }
@@ -446,6 +463,13 @@ static zend_class_entry *register_class_Tuma_Utils(void)
 	INIT_NS_CLASS_ENTRY(ce, "Tuma", "Utils", class_Tuma_Utils_methods);
 	class_entry = zend_register_internal_class_ex(&ce, NULL);
 	class_entry->ce_flags |= ZEND_ACC_FINAL;
+
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "run", sizeof("run") - 1), 1, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "darajastkpassword", sizeof("darajastkpassword") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "darajasecuritycredential", sizeof("darajasecuritycredential") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
 	return class_entry;
 }
@@ -553,6 +577,17 @@ static zend_class_entry *register_class_Tuma_AuthenticationException(zend_class_
 	return class_entry;
 }
 
+static zend_class_entry *register_class_Tuma_AuthorizationException(zend_class_entry *class_entry_Tuma_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Tuma", "AuthorizationException", class_Tuma_AuthorizationException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Tuma_Exception);
+	class_entry->ce_flags |= ZEND_ACC_FINAL;
+
+	return class_entry;
+}
+
 static zend_class_entry *register_class_Tuma_ApiException(zend_class_entry *class_entry_Tuma_Exception)
 {
 	zend_class_entry ce, *class_entry;
@@ -624,6 +659,17 @@ static zend_class_entry *register_class_Tuma_StoreException(zend_class_entry *cl
 	zend_class_entry ce, *class_entry;
 
 	INIT_NS_CLASS_ENTRY(ce, "Tuma", "StoreException", class_Tuma_StoreException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Tuma_Exception);
+	class_entry->ce_flags |= ZEND_ACC_FINAL;
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Tuma_BusyException(zend_class_entry *class_entry_Tuma_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Tuma", "BusyException", class_Tuma_BusyException_methods);
 	class_entry = zend_register_internal_class_ex(&ce, class_entry_Tuma_Exception);
 	class_entry->ce_flags |= ZEND_ACC_FINAL;
 

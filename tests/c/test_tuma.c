@@ -1,10 +1,13 @@
 /*
- * libtuma C tests: every operation, callback kind and utility, every error path, the fate
- * and recovery of failed payments, callback claims, forged callbacks, threads sharing one
- * client, and freeing every handle. Run against the sandbox:
+ * libtuma C tests: every operation, callback kind and utility, every error path and error
+ * kind, the fate and recovery of failed payments, callback claims, forged callbacks,
+ * threads sharing one client, a client used on both sides of fork(), and freeing every
+ * handle. Run against the sandbox:
  *   TUMA_SANDBOX_URL=http://127.0.0.1:PORT ./test_tuma
- * (tests/c/run.sh starts target/debug/tuma-sandbox and sets it). Exits non-zero on the
- * first failed check. Built with -Wall -Wextra -Wpedantic -Werror, run under valgrind.
+ * (tests/c/run.sh starts target/debug/tuma-sandbox and sets it; with TUMA_TEST_REDIS_URL,
+ * set by tests/c/with_redis.sh, the fork test also shares a Redis store). Exits non-zero
+ * on the first failed check. Built with -Wall -Wextra -Wpedantic -Werror, run under
+ * valgrind and AddressSanitizer.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -17,6 +20,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -351,9 +356,9 @@ static const tuma_result RESULT_CODES[] = {
     TUMA_RESULT_OK,           TUMA_RESULT_NULL_PARAMETER, TUMA_RESULT_INVALID_UTF8,
     TUMA_RESULT_MALFORMED_JSON, TUMA_RESULT_INVALID_INPUT, TUMA_RESULT_CONFIG,
     TUMA_RESULT_AUTHENTICATION, TUMA_RESULT_API,          TUMA_RESULT_RATE_LIMITED,
-    TUMA_RESULT_DECODE,       TUMA_RESULT_INVALID_CALLBACK, TUMA_RESULT_NETWORK,
-    TUMA_RESULT_TIMEOUT,      TUMA_RESULT_STORE,          TUMA_RESULT_PANIC,
-    TUMA_RESULT_INTERNAL,
+    TUMA_RESULT_DECODE,       TUMA_RESULT_INVALID_CALLBACK, TUMA_RESULT_AUTHORIZATION,
+    TUMA_RESULT_NETWORK,      TUMA_RESULT_TIMEOUT,        TUMA_RESULT_STORE,
+    TUMA_RESULT_BUSY,         TUMA_RESULT_PANIC,          TUMA_RESULT_INTERNAL,
 };
 
 static void test_result_messages(void) {
@@ -391,9 +396,12 @@ static void test_result_messages(void) {
   CHECK(TUMA_RESULT_OK == 0 && TUMA_RESULT_NULL_PARAMETER == 100 && TUMA_RESULT_INVALID_UTF8 == 101);
   CHECK(TUMA_RESULT_MALFORMED_JSON == 102 && TUMA_RESULT_INVALID_INPUT == 103 && TUMA_RESULT_CONFIG == 104);
   CHECK(TUMA_RESULT_AUTHENTICATION == 200 && TUMA_RESULT_API == 201 && TUMA_RESULT_RATE_LIMITED == 202);
-  CHECK(TUMA_RESULT_DECODE == 203 && TUMA_RESULT_INVALID_CALLBACK == 204);
+  CHECK(TUMA_RESULT_DECODE == 203 && TUMA_RESULT_INVALID_CALLBACK == 204 && TUMA_RESULT_AUTHORIZATION == 205);
   CHECK(TUMA_RESULT_NETWORK == 300 && TUMA_RESULT_TIMEOUT == 301 && TUMA_RESULT_STORE == 302);
+  CHECK(TUMA_RESULT_BUSY == 303);
   CHECK(TUMA_RESULT_PANIC == 900 && TUMA_RESULT_INTERNAL == 901);
+  CHECK(strstr(tuma_result_message(TUMA_RESULT_AUTHORIZATION), "403") != NULL);
+  CHECK(strstr(tuma_result_message(TUMA_RESULT_BUSY), "not started") != NULL);
 }
 
 /* The string value of "key" in a JSON text, copied into out (empty when absent). */
@@ -409,6 +417,54 @@ static void json_string_value(const char *json, const char *key, char *out, size
   if (end == NULL || (size_t)(end - start) >= size) return;
   memcpy(out, start, (size_t)(end - start));
   out[end - start] = '\0';
+}
+
+/* Every error kind libtuma lists (tuma_error_kinds: the core's, then its own) has a code
+ * of the header's enum, its own code, and a real message. */
+static void test_error_kinds(void) {
+  char *kinds = NULL;
+  const char *p;
+  unsigned seen[64];
+  size_t n = 0, core = 0, i, j;
+  int authorization = 0, busy = 0;
+  CHECK_RESULT(tuma_error_kinds(&kinds), TUMA_RESULT_OK);
+  CHECK(kinds[0] == '[');
+  for (p = strstr(kinds, "\"kind\":\""); p != NULL; p = strstr(p + 1, "\"kind\":\"")) {
+    char kind[64], origin[16];
+    const char *next = strstr(p + 1, "\"kind\":\""), *result = strstr(p, "\"result\":");
+    const char *end = strchr(p, '}');
+    unsigned code;
+    int listed = 0;
+    CHECK(end != NULL && result != NULL && result < end && (next == NULL || end < next));
+    {
+      char object[512];
+      size_t len = (size_t)(end - p);
+      CHECK(len < sizeof object);
+      memcpy(object, p, len);
+      object[len] = '\0';
+      json_string_value(object, "kind", kind, sizeof kind);
+      json_string_value(object, "origin", origin, sizeof origin);
+    }
+    code = (unsigned)strtoul(result + strlen("\"result\":"), NULL, 10);
+    for (i = 0; i < COUNT(RESULT_CODES); i++) listed |= (unsigned)RESULT_CODES[i] == code;
+    if (!listed) fprintf(stderr, "kind %s has code %u, which is not in the header's enum\n", kind, code);
+    CHECK(listed);
+    CHECK(code != TUMA_RESULT_OK && code != TUMA_RESULT_INTERNAL);
+    CHECK(strcmp(tuma_result_message(code), "unknown result code") != 0);
+    for (j = 0; j < n; j++) CHECK(seen[j] != code); /* each kind its own code */
+    CHECK(n < COUNT(seen));
+    seen[n++] = code;
+    CHECK(strcmp(origin, "core") == 0 || strcmp(origin, "libtuma") == 0);
+    /* the core's kinds come first */
+    if (strcmp(origin, "core") == 0) CHECK(core++ == n - 1);
+    authorization |= strcmp(kind, "authorization") == 0 && code == TUMA_RESULT_AUTHORIZATION;
+    busy |= strcmp(kind, "busy") == 0 && code == TUMA_RESULT_BUSY;
+  }
+  CHECK(authorization && busy);
+  CHECK(core >= 12 && n == core + 4); /* libtuma's own: null_parameter, invalid_utf8, malformed_json, panic */
+  CHECK(list_has(kinds, "null_parameter") && list_has(kinds, "panic"));
+  tuma_string_free(kinds);
+  CHECK_RESULT(tuma_error_kinds(NULL), TUMA_RESULT_NULL_PARAMETER);
 }
 
 static void test_every_operation(tuma_client *client) {
@@ -852,6 +908,25 @@ static void next_callback(int listener, char *path_out, size_t path_size, char *
   close(fd);
 }
 
+/* HTTP 403 from Statum: valid credentials, not allowed: TUMA_RESULT_AUTHORIZATION. */
+static void test_authorization_error(tuma_client *client) {
+  char *out = SENTINEL;
+  sandbox_fault("/statum/api/v2/account-details", "reply=403;body={\"status_code\":403,\"description\":\"Forbidden\"}", 1);
+  CHECK_RESULT(tuma_statum_account_details(client, "{}", &out), TUMA_RESULT_AUTHORIZATION);
+  CHECK(out == SENTINEL);
+  {
+    char *err = last_error();
+    expect_contains(err, "\"kind\":\"authorization\"");
+    expect_contains(err, "\"provider\":\"statum\"");
+    expect_contains(err, "\"status\":403");
+    CHECK(strstr(err, "sandbox-statum-secret") == NULL);
+    tuma_string_free(err);
+  }
+  /* the fault was for one request: the next call goes through */
+  CHECK_RESULT(tuma_statum_account_details(client, "{}", &out), TUMA_RESULT_OK);
+  tuma_string_free(out);
+}
+
 /* ---- money truth: the fate and recovery of failed payments --------------------------- */
 
 static const char DARAJA_INTERNAL[] =
@@ -1043,14 +1118,21 @@ static void test_forged_callbacks(tuma_client *client) {
   expect_error("invalid_callback", "amount");
 
   /* An id this process never pushed: with the memory store another process may have, so
-   * Daraja's answer decides (it does not know the id); with a journal that sees every push
-   * (Redis, or journal_required) it is refused outright. */
+   * Daraja's answer decides: it does not know the id, so a callback claiming success for it
+   * is a forgery; with a journal that sees every push (Redis, or journal_required) it is
+   * refused before Daraja is asked. */
   {
     char *at = strstr(body, id);
     tuma_client *strict;
     CHECK(at != NULL && strlen(id) > 10);
     snprintf(forged, sizeof forged, "%.*sws_CO_000000000000000forged%s", (int)(at - body), body, at + strlen(id));
-    confirm_with_callback(client, forged, TUMA_RESULT_API, &out);
+    out = SENTINEL;
+    confirm_with_callback(client, forged, TUMA_RESULT_INVALID_CALLBACK, &out);
+    CHECK(out == SENTINEL);
+    expect_error("invalid_callback", "does not know this CheckoutRequestID");
+    /* asked by id alone (no callback claiming success), Daraja's refusal is the answer */
+    CHECK_RESULT(tuma_daraja_confirm_stk_payment(client, "{\"checkout_request_id\":\"ws_CO_000000000000000forged\"}", &out),
+                 TUMA_RESULT_API);
     expect_error("api", "\"code\":\"400.002.02\"");
     strict = new_client_with_store("{\"url\":\"memory\",\"journal_required\":true}");
     confirm_with_callback(strict, forged, TUMA_RESULT_INVALID_CALLBACK, &out);
@@ -1137,6 +1219,101 @@ static void test_threads_share_one_client(void) {
   tuma_client_free(client);
 }
 
+/* ---- fork() ------------------------------------------------------------------------------ */
+
+#define FORK_CALLS 12
+
+/* FORK_CALLS calls on `client`, SMS and account details in turn; the number of answers
+ * that were not what the sandbox sends (a failure, or an answer garbled by a socket that
+ * another process also reads). Callable in a forked child: no CHECK, no exit. */
+static int fork_round(const tuma_client *client, const char *who) {
+  int i, bad = 0;
+  for (i = 0; i < FORK_CALLS; i++) {
+    char *out = NULL, request[256];
+    tuma_result r;
+    const char *want;
+    if (i % 2 == 0) {
+      snprintf(request, sizeof request,
+               "{\"sender_id\":\"TUMA\",\"phone\":\"0712345678\",\"message\":\"fork %s %d\"}", who, i);
+      r = tuma_statum_send_sms(client, request, &out);
+      want = "\"request_id\"";
+    } else {
+      r = tuma_statum_account_details(client, "{}", &out);
+      want = "\"organization\"";
+    }
+    if (r != TUMA_RESULT_OK || out == NULL || strstr(out, "\"status_code\":200") == NULL || strstr(out, want) == NULL) {
+      char *err = NULL;
+      tuma_last_error_json(&err);
+      fprintf(stderr, "%s: call %d: result %u, answer %s, error %s\n", who, i, (unsigned)r, out ? out : "-",
+              err ? err : "-");
+      tuma_string_free(err);
+      bad++;
+    }
+    tuma_string_free(out);
+  }
+  return bad;
+}
+
+/* With a Redis store: ids of this process are first seen once, whatever the other process
+ * does on the inherited connection. The number of wrong answers. */
+static int fork_store_round(const tuma_client *client, const char *who) {
+  int i, bad = 0;
+  for (i = 0; i < FORK_CALLS; i++) {
+    char *out = NULL, request[256];
+    /* each id twice: first_time true, then false */
+    snprintf(request, sizeof request, "{\"id\":\"c-fork-%ld-%s-%d\"}", (long)getpid(), who, i / 2);
+    if (tuma_callbacks_first_time(client, request, &out) != TUMA_RESULT_OK || out == NULL ||
+        strstr(out, i % 2 == 0 ? "\"first_time\":true" : "\"first_time\":false") == NULL) {
+      fprintf(stderr, "%s: store call %d: %s\n", who, i, out ? out : "(failed)");
+      bad++;
+    }
+    tuma_string_free(out);
+  }
+  return bad;
+}
+
+/* A client used before fork() (a pooled keep-alive connection to the sandbox, a Daraja
+ * token, with TUMA_TEST_REDIS_URL a Redis connection) is used by the child and the parent
+ * at the same time through the same handle: the child makes its own connections (libtuma
+ * checks the pid), so every answer on both sides is whole and right. */
+static void test_fork(void) {
+  const char *redis = getenv("TUMA_TEST_REDIS_URL");
+  char store[300];
+  tuma_client *client;
+  pid_t child;
+  int status = 0, bad;
+  if (redis != NULL && strlen(redis) < 200) {
+    snprintf(store, sizeof store, "{\"url\":\"%s\"}", redis);
+    client = new_client_with_store(store);
+  } else {
+    fprintf(stderr, "test_fork: TUMA_TEST_REDIS_URL not set: HTTP connections only\n");
+    redis = NULL;
+    client = new_client(config_json);
+  }
+  CHECK(fork_round(client, "before") == 0);
+  if (redis != NULL) CHECK(fork_store_round(client, "before") == 0);
+  fflush(NULL);
+  child = fork();
+  CHECK(child >= 0);
+  if (child == 0) {
+    bad = fork_round(client, "child");
+    if (redis != NULL) bad += fork_store_round(client, "child");
+    /* the handle was copied with the process: the child frees its copy */
+    tuma_client_free(client);
+    _exit(bad == 0 ? 0 : 3);
+  }
+  bad = fork_round(client, "parent");
+  if (redis != NULL) bad += fork_store_round(client, "parent");
+  CHECK(waitpid(child, &status, 0) == child);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) fprintf(stderr, "test_fork: child status %d\n", status);
+  CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  CHECK(bad == 0);
+  /* the child's exit closed nothing of the parent's: its pool still works */
+  CHECK(fork_round(client, "after") == 0);
+  if (redis != NULL) CHECK(fork_store_round(client, "after") == 0);
+  tuma_client_free(client);
+}
+
 int main(void) {
   tuma_client *client;
   sandbox_url = getenv("TUMA_SANDBOX_URL");
@@ -1165,6 +1342,7 @@ int main(void) {
 
   test_version();
   test_result_messages();
+  test_error_kinds();
   test_lists_are_covered();
 
   client = new_client(config_json);
@@ -1178,6 +1356,7 @@ int main(void) {
   test_invalid_input(client);
   test_config_errors();
   test_provider_errors(client);
+  test_authorization_error(client);
   test_network_error();
   test_last_error_lifecycle(client);
   test_money_fate(client);
@@ -1186,6 +1365,7 @@ int main(void) {
   tuma_client_free(client);
 
   test_threads_share_one_client();
+  test_fork();
 
   printf("test_tuma: %d checks passed\n", checks);
   return 0;

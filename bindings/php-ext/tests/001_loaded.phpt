@@ -19,7 +19,7 @@ foreach (['Statum', 'Daraja', 'UmsPay', 'Inbox'] as $c) {
     check(is_subclass_of("Tuma\\$c", Tuma\Provider::class), "Tuma\\$c extends Provider");
 }
 check(is_subclass_of(Tuma\Exception::class, RuntimeException::class), 'Tuma\Exception extends RuntimeException');
-$kinds = ['InvalidInput', 'Config', 'Authentication', 'Api', 'RateLimited', 'Network', 'Timeout', 'Decode', 'InvalidCallback', 'Store'];
+$kinds = ['InvalidInput', 'Config', 'Authentication', 'Authorization', 'Api', 'RateLimited', 'Network', 'Timeout', 'Decode', 'InvalidCallback', 'Store', 'Busy'];
 foreach ($kinds as $k) {
     $class = "Tuma\\{$k}Exception";
     check(get_parent_class($class) === Tuma\Exception::class && (new ReflectionClass($class))->isFinal(), "$class is a final Tuma\\Exception");
@@ -51,6 +51,7 @@ ok - Tuma\Exception extends RuntimeException
 ok - Tuma\InvalidInputException is a final Tuma\Exception
 ok - Tuma\ConfigException is a final Tuma\Exception
 ok - Tuma\AuthenticationException is a final Tuma\Exception
+ok - Tuma\AuthorizationException is a final Tuma\Exception
 ok - Tuma\ApiException is a final Tuma\Exception
 ok - Tuma\RateLimitedException is a final Tuma\Exception
 ok - Tuma\NetworkException is a final Tuma\Exception
@@ -58,5 +59,6 @@ ok - Tuma\TimeoutException is a final Tuma\Exception
 ok - Tuma\DecodeException is a final Tuma\Exception
 ok - Tuma\InvalidCallbackException is a final Tuma\Exception
 ok - Tuma\StoreException is a final Tuma\Exception
+ok - Tuma\BusyException is a final Tuma\Exception
 ok - phpinfo shows the libtuma version
 ok - phpinfo shows static linking

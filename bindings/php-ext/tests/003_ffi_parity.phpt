@@ -10,8 +10,9 @@ function signatures(): array
 {
     $out = [];
     $classes = ['Client', 'Provider', 'Statum', 'Daraja', 'UmsPay', 'Inbox', 'Callbacks', 'Utils', 'Exception',
-        'InvalidInputException', 'ConfigException', 'AuthenticationException', 'ApiException', 'RateLimitedException',
-        'NetworkException', 'TimeoutException', 'DecodeException', 'InvalidCallbackException', 'StoreException'];
+        'InvalidInputException', 'ConfigException', 'AuthenticationException', 'AuthorizationException', 'ApiException',
+        'RateLimitedException', 'NetworkException', 'TimeoutException', 'DecodeException', 'InvalidCallbackException',
+        'StoreException', 'BusyException'];
     foreach ($classes as $short) {
         $c = new ReflectionClass("Tuma\\$short");
         $sig = ['parent' => $c->getParentClass() ? $c->getParentClass()->name : null, 'final' => $c->isFinal(), 'abstract' => $c->isAbstract()];
@@ -21,7 +22,9 @@ function signatures(): array
             }
             $params = [];
             foreach ($m->getParameters() as $p) {
-                $params[] = ($p->getType() ? (string) $p->getType() : 'mixed') . ' $' . $p->name
+                // #[\SensitiveParameter] is part of the signature: both bindings hide the same secrets.
+                $params[] = ($p->getAttributes('SensitiveParameter') ? '#[\\SensitiveParameter] ' : '')
+                    . ($p->getType() ? (string) $p->getType() : 'mixed') . ' $' . $p->name
                     . ($p->isOptional() ? ' = ' . var_export($p->isDefaultValueAvailable() ? $p->getDefaultValue() : null, true) : '');
             }
             $sig['methods'][strtolower($m->name)] = ($m->isStatic() ? 'static ' : '') . $m->name . '(' . implode(', ', $params) . '): '
@@ -77,7 +80,7 @@ foreach ($ffi as $class => $sig) {
         }
     }
 }
-check(count($ffi) === 19, 'every class compared');
+check(count($ffi) === 21, 'every class compared');
 ?>
 --EXPECT--
 ok - the FFI wrapper reflects

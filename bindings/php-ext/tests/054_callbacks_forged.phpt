@@ -18,10 +18,14 @@ check($forged !== $body, 'the forgery has another amount');
 $e = throws(Tuma\InvalidCallbackException::class, fn () => $tuma->daraja()->confirmStkPayment(['callback' => $forged]));
 check($e !== null && str_contains($e->getMessage(), 'amount') && $e->getCode() === 204, 'refused: the amount differs from the push', $e?->getMessage());
 // Or for an id this application never pushed. With the memory store another worker may
-// have pushed it, so Daraja's answer decides (it does not know the id)...
+// have pushed it, so Daraja's answer decides: it does not know the id, so a callback
+// claiming it was paid is a forgery...
 $invented = str_replace($push['checkout_request_id'], 'ws_CO_000000000000000forged', $body);
-$e = throws(Tuma\ApiException::class, fn () => $tuma->daraja()->confirmStkPayment(['callback' => $invented]));
-check($e?->providerCode === '400.002.02', 'an unknown id: Daraja refuses the query', $e?->getMessage());
+$e = throws(Tuma\InvalidCallbackException::class, fn () => $tuma->daraja()->confirmStkPayment(['callback' => $invented]));
+check($e !== null && $e->getCode() === 204 && str_contains($e->getMessage(), 'does not know this CheckoutRequestID'), 'an unknown id: Daraja does not know it, the callback is forged', $e?->getMessage());
+// (asked by id alone, with no callback claiming success, Daraja's refusal is the answer)
+$e = throws(Tuma\ApiException::class, fn () => $tuma->daraja()->confirmStkPayment(['checkout_request_id' => 'ws_CO_000000000000000forged']));
+check($e?->providerCode === '400.002.02', 'an unknown id alone: Daraja refuses the query', $e?->getMessage());
 // ...and with a journal that sees every push (Redis, or journal_required) it is refused outright.
 $strict = new Tuma\Client(config(['store' => ['url' => 'memory', 'journal_required' => true]]));
 $e = throws(Tuma\InvalidCallbackException::class, fn () => $strict->daraja()->confirmStkPayment(['callback' => $invented]));
@@ -39,7 +43,8 @@ ok - the paid callback arrived
 ok - the genuine callback is confirmed
 ok - the forgery has another amount
 ok - refused: the amount differs from the push
-ok - an unknown id: Daraja refuses the query
+ok - an unknown id: Daraja does not know it, the callback is forged
+ok - an unknown id alone: Daraja refuses the query
 ok - journal_required: never pushed
 ok - journal_required: the genuine callback is still confirmed
 ok - a forged UMS Pay webhook is refused

@@ -16,8 +16,8 @@ check($r->fate === 'refused' && $r->recovery === ['operation' => 'daraja.b2c', '
 $err = throws(Error::class, function () use ($e) { $e->field = 'x'; });
 check($err !== null && str_contains($err->getMessage(), 'readonly'), 'properties are readonly');
 $map = ['invalid_input' => 'InvalidInput', 'null_parameter' => 'InvalidInput', 'invalid_utf8' => 'InvalidInput', 'malformed_json' => 'InvalidInput',
-    'config' => 'Config', 'authentication' => 'Authentication', 'api' => 'Api', 'rate_limited' => 'RateLimited', 'network' => 'Network',
-    'timeout' => 'Timeout', 'decode' => 'Decode', 'invalid_callback' => 'InvalidCallback', 'store' => 'Store'];
+    'config' => 'Config', 'authentication' => 'Authentication', 'authorization' => 'Authorization', 'api' => 'Api', 'rate_limited' => 'RateLimited',
+    'network' => 'Network', 'timeout' => 'Timeout', 'decode' => 'Decode', 'invalid_callback' => 'InvalidCallback', 'store' => 'Store', 'busy' => 'Busy'];
 $bad = [];
 foreach ($map as $kind => $short) {
     $x = Tuma\Exception::fromDetail(999, 'm', ['kind' => $kind, 'field' => 'f', 'status' => '404', 'code' => 7, 'retry_after_ms' => 5, 'outcome_unknown' => 1,

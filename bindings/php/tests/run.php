@@ -9,6 +9,7 @@ require __DIR__ . '/../src/autoload.php';
 
 use Tuma\ApiException;
 use Tuma\AuthenticationException;
+use Tuma\AuthorizationException;
 use Tuma\Callbacks;
 use Tuma\Client;
 use Tuma\ConfigException;
@@ -244,6 +245,164 @@ check($e->outcomeUnknown === false && $e->fate === 'not_sent', 'refused connecti
 $e = expectThrows(ConfigException::class, fn () => new Client(['statum' => ['consumer_key' => 'k']]));
 check($e instanceof Tuma\Exception, 'config errors are tuma exceptions');
 expectThrows(ConfigException::class, fn () => new Client(['statum' => ['consumer_key' => 'k', 'consumer_secret' => 's', 'base_url' => 'http://example.com/']]));
+
+// Every error kind libtuma lists (from the C side: tuma_error_kinds) has its own class.
+$kinds = Tuma\Exception::kinds();
+$classes = [];
+foreach ($kinds as $k) {
+    check(is_string($k['kind']) && is_int($k['result']) && in_array($k['origin'], ['core', 'libtuma'], true), 'a kind entry: ' . json_encode($k));
+    $x = Tuma\Exception::fromDetail($k['result'], 'm', ['kind' => $k['kind']]);
+    check($x->kind === $k['kind'] && $x->getCode() === $k['result'], "fromDetail keeps the kind and code of {$k['kind']}");
+    if ($k['origin'] === 'core') {
+        $want = 'Tuma\\' . str_replace('_', '', ucwords($k['kind'], '_')) . 'Exception';
+        check(get_class($x) === $want, "the core kind {$k['kind']} is $want, got " . get_class($x));
+        check((new ReflectionClass($want))->isFinal() && get_parent_class($want) === Tuma\Exception::class, "$want is a final Tuma\\Exception");
+        check(!isset($classes[$want]), "$want is the class of one kind only");
+        $classes[$want] = $k['kind'];
+    } else {
+        $want = $k['kind'] === 'panic' ? Tuma\Exception::class : InvalidInputException::class;
+        check(get_class($x) === $want, "libtuma's own kind {$k['kind']} is $want");
+    }
+}
+check(isset($classes[AuthorizationException::class], $classes[Tuma\BusyException::class]), 'authorization and busy have their classes');
+// and no exception class is left without a kind
+foreach (glob(__DIR__ . '/../src/Tuma/*Exception.php') as $file) {
+    $class = 'Tuma\\' . basename($file, '.php');
+    check($class === Tuma\Exception::class || isset($classes[$class]), "$class is the class of a kind");
+}
+// HTTP 403: valid credentials, not allowed.
+sandbox('POST', '/_sandbox/faults', ['path_contains' => '/statum/api/v2/account-details', 'times' => 1,
+    'fault' => 'reply=403;body={"status_code":403,"description":"Forbidden"}']);
+$e = expectThrows(AuthorizationException::class, fn () => $tuma->statum()->accountDetails());
+check($e->kind === 'authorization' && $e->status === 403 && $e->getCode() === 205 && $e->provider === 'statum', 'a 403 is an AuthorizationException');
+
+// Secrets stay out of stack traces: the configuration is a sensitive parameter.
+if (PHP_VERSION_ID >= 80200) {
+    ini_set('zend.exception_ignore_args', '0'); // Debian's php.ini leaves arguments out of traces
+    $secret = 'TopSecret-' . bin2hex(random_bytes(8));
+    $shown = static function (Throwable $e) use ($secret): bool {
+        return str_contains(print_r($e->getTrace(), true), $secret) || str_contains((string) $e, $secret)
+            || str_contains(var_export($e->getTrace(), true), $secret) || str_contains($e->getMessage(), $secret);
+    };
+    $redacted = static function (Throwable $e, string $function): bool {
+        foreach ($e->getTrace() as $frame) {
+            if ($frame['function'] === $function) {
+                return ($frame['args'][0] ?? null) instanceof SensitiveParameterValue
+                    || ($frame['args'][1] ?? null) instanceof SensitiveParameterValue;
+            }
+        }
+        return false;
+    };
+    try {
+        new Client(['statum' => ['consumer_key' => 'k', 'consumer_secret' => $secret, 'base_url' => 'ftp://nowhere']]);
+        check(false, 'a bad base_url is refused');
+    } catch (ConfigException $e) {
+        check($redacted($e, '__construct'), 'the constructor frame holds a SensitiveParameterValue');
+        check(!$shown($e), 'the secret is not in the trace of an exception thrown in the constructor');
+    }
+    try {
+        new Client(['statum' => ['consumer_key' => 'k', 'consumer_secret' => $secret, 'base_url' => "\xff"]]);
+        check(false, 'invalid UTF-8 is refused');
+    } catch (InvalidInputException $e) {
+        check($redacted($e, 'encode') && $redacted($e, '__construct'), 'encoding: both frames are redacted');
+        check(!$shown($e), 'the secret is not in the trace of a configuration that cannot be encoded');
+    }
+    try {
+        Utils::darajaSecurityCredential(['password' => $secret, 'certificate_pem' => 'not a certificate']);
+        check(false, 'a bad certificate is refused');
+    } catch (Tuma\Exception $e) {
+        check($redacted($e, 'darajaSecurityCredential') && $redacted($e, 'run') && $redacted($e, 'json'), 'utility frames are redacted');
+        check(!$shown($e), 'the initiator password is not in the trace');
+    }
+} else {
+    echo "skipped: #[\\SensitiveParameter] needs PHP 8.2 (this is ", PHP_VERSION, ")\n";
+}
+
+// A client owns its handle: no clone (both copies would free it), nothing crashes.
+$owner = new Client($config);
+try {
+    $copy = clone $owner;
+    check(false, 'a client cannot be cloned');
+} catch (Error $e) {
+    check(str_contains($e->getMessage(), '__clone') || str_contains($e->getMessage(), 'uncloneable'), 'cloning a client throws: ' . $e->getMessage());
+}
+check(!isset($copy), 'no copy was made');
+check($owner->statum()->accountDetails()['status_code'] === 200, 'the client still works after a refused clone');
+$method = new ReflectionMethod(Client::class, '__clone');
+check($method->isPrivate(), '__clone is private');
+$method->setAccessible(true);
+try {
+    $method->invoke($owner);
+    check(false, '__clone throws even when reached');
+} catch (Error $e) {
+    check(str_contains($e->getMessage(), 'uncloneable'), '__clone throws even when reached through reflection');
+}
+$e = null;
+try {
+    serialize($owner);
+} catch (Exception $e) {
+}
+check($e !== null, 'a client cannot be serialized');
+$owner->__destruct();
+$owner->__destruct(); // a second call frees nothing
+try {
+    $owner->statum()->accountDetails();
+    check(false, 'a destroyed client cannot be used');
+} catch (Error $e) {
+    check(str_contains($e->getMessage(), 'must not be accessed before initialization'), 'a destroyed client refuses calls');
+}
+$e = null;
+try {
+    $tuma->__construct($config);
+} catch (Error $e) {
+}
+check($e !== null && str_contains($e->getMessage(), 'already initialised'), 'the constructor cannot run twice');
+unset($owner);
+
+// fork(): the child goes on with the client it inherited; both sides' answers are right.
+if (function_exists('pcntl_fork')) {
+    $redis = getenv('TUMA_TEST_REDIS_URL');
+    $forked = new Client($redis ? $config + ['store' => ['url' => $redis]] : $config);
+    $round = static function (Client $c, string $who): int {
+        $bad = 0;
+        for ($i = 0; $i < 8; $i++) {
+            try {
+                if ($i % 2 === 0) {
+                    $r = $c->statum()->sendSms(['sender_id' => 'TUMA', 'phone' => '0712345678', 'message' => "fork $who $i"]);
+                    $ok = $r['status_code'] === 200 && is_string($r['request_id']);
+                } else {
+                    $r = $c->statum()->accountDetails();
+                    $ok = $r['status_code'] === 200 && isset($r['organization']);
+                }
+                if (getenv('TUMA_TEST_REDIS_URL')) {
+                    $id = 'php-fork-' . getmypid() . "-$who-$i";
+                    $ok = $ok && $c->callbacks()->firstTime(['id' => $id])['first_time'] === true
+                        && $c->callbacks()->firstTime(['id' => $id])['first_time'] === false;
+                }
+            } catch (Tuma\Exception $e) {
+                fwrite(STDERR, "$who: call $i: " . get_class($e) . ': ' . $e->getMessage() . "\n");
+                $ok = false;
+            }
+            $bad += $ok ? 0 : 1;
+        }
+        return $bad;
+    };
+    check($round($forked, 'before') === 0, 'calls before fork');
+    $pid = pcntl_fork();
+    check($pid >= 0, 'pcntl_fork');
+    if ($pid === 0) {
+        $bad = $round($forked, 'child');
+        exit($bad === 0 ? 0 : 3);
+    }
+    $bad = $round($forked, 'parent');
+    check(pcntl_waitpid($pid, $status) === $pid, 'waitpid');
+    check(pcntl_wifexited($status) && pcntl_wexitstatus($status) === 0, 'every call of the child succeeded (status ' . $status . ')');
+    check($bad === 0, 'every call of the parent succeeded while the child ran');
+    check($round($forked, 'after') === 0, 'the parent\'s connections still work after the child left');
+    echo 'fork: ', $redis ? 'HTTP and Redis' : 'HTTP only (no TUMA_TEST_REDIS_URL)', "\n";
+} else {
+    echo "skipped: the fork test needs the pcntl extension\n";
+}
 
 // fromEnv.
 putenv('TUMA_STATUM_CONSUMER_KEY=sandbox-statum-key');

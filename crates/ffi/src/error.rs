@@ -6,9 +6,10 @@ use std::ffi::{c_char, CStr};
 use serde_json::{json, Value};
 
 /// The outcome of a libtuma call. Numbers are stable and grouped by origin: `0` success,
-/// `1xx` the caller's input, `2xx` the provider, `3xx` the transport, `9xx` internal.
-/// A retired number is never reused. Full detail of a failure is in
-/// `tuma_last_error_json`.
+/// `1xx` the caller's input, `2xx` the provider, `3xx` the transport and local resources,
+/// `9xx` internal. A new code takes the next free number of its group; a retired number is
+/// never reused. Every error kind of the core has its own code (`tuma_error_kinds` lists
+/// them). Full detail of a failure is in `tuma_last_error_json`.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(non_camel_case_types)]
@@ -38,6 +39,9 @@ pub enum tuma_result {
     Decode = 203,
     /// A callback body is not what the provider sends.
     InvalidCallback = 204,
+    /// The provider refused access with valid credentials (HTTP 403: not allowed this
+    /// operation or this resource; see `fate`).
+    Authorization = 205,
     /// A connection-level failure (see `fate`: a connection that never opened sent
     /// nothing).
     Network = 300,
@@ -46,9 +50,14 @@ pub enum tuma_result {
     /// The shared state store (Redis) failed or did not answer in time (a money call was
     /// then not sent; a callback's claim is not known: answer the provider non-200).
     Store = 302,
+    /// Too many calls in flight on the client's worker pool: refused before it started,
+    /// nothing was sent (`fate` `"not_sent"`). libtuma's own calls run on the caller's
+    /// thread and never give it; it is the code of the core's `busy` kind.
+    Busy = 303,
     /// A bug in libtuma: a panic was caught at the boundary.
     Panic = 900,
-    /// A bug in libtuma: an error it does not know how to classify.
+    /// A bug in libtuma: an error it does not know how to classify. Not given today: every
+    /// error kind of the core has its own code, checked when libtuma is compiled.
     Internal = 901,
 }
 
@@ -57,7 +66,7 @@ impl tuma_result {
     /// it out of the header). `tuma_result_message` looks codes up here: a test compares
     /// this list with the enum as cbindgen prints it (`src/header.rs`), and
     /// [`tuma_result::position`] does not compile until a new variant is placed.
-    pub(crate) fn all() -> [tuma_result; 16] {
+    pub(crate) fn all() -> [tuma_result; 18] {
         [
             tuma_result::Ok,
             tuma_result::NullParameter,
@@ -70,9 +79,11 @@ impl tuma_result {
             tuma_result::RateLimited,
             tuma_result::Decode,
             tuma_result::InvalidCallback,
+            tuma_result::Authorization,
             tuma_result::Network,
             tuma_result::Timeout,
             tuma_result::Store,
+            tuma_result::Busy,
             tuma_result::Panic,
             tuma_result::Internal,
         ]
@@ -95,29 +106,40 @@ impl tuma_result {
             tuma_result::RateLimited => 8,
             tuma_result::Decode => 9,
             tuma_result::InvalidCallback => 10,
-            tuma_result::Network => 11,
-            tuma_result::Timeout => 12,
-            tuma_result::Store => 13,
-            tuma_result::Panic => 14,
-            tuma_result::Internal => 15,
+            tuma_result::Authorization => 11,
+            tuma_result::Network => 12,
+            tuma_result::Timeout => 13,
+            tuma_result::Store => 14,
+            tuma_result::Busy => 15,
+            tuma_result::Panic => 16,
+            tuma_result::Internal => 17,
         }
     }
 
-    /// The code for a core error, from its stable `kind()`.
-    pub fn from_error(error: &tuma::Error) -> tuma_result {
-        match error.kind() {
-            "invalid_input" => tuma_result::InvalidInput,
-            "config" => tuma_result::Config,
-            "authentication" => tuma_result::Authentication,
-            "api" => tuma_result::Api,
-            "rate_limited" => tuma_result::RateLimited,
-            "decode" => tuma_result::Decode,
-            "invalid_callback" => tuma_result::InvalidCallback,
-            "network" => tuma_result::Network,
-            "timeout" => tuma_result::Timeout,
-            "store" => tuma_result::Store,
-            _ => tuma_result::Internal,
+    /// The code of a core error kind. The match is exhaustive on purpose: a kind added to
+    /// `tuma::ErrorKind` does not compile here until it has its own code (and then the
+    /// tests in this file, `src/header.rs` and docs/c-abi.md want it listed everywhere).
+    pub fn from_kind(kind: tuma::ErrorKind) -> tuma_result {
+        use tuma::ErrorKind as K;
+        match kind {
+            K::InvalidInput => tuma_result::InvalidInput,
+            K::Config => tuma_result::Config,
+            K::Authentication => tuma_result::Authentication,
+            K::Authorization => tuma_result::Authorization,
+            K::Api => tuma_result::Api,
+            K::RateLimited => tuma_result::RateLimited,
+            K::Network => tuma_result::Network,
+            K::Timeout => tuma_result::Timeout,
+            K::Decode => tuma_result::Decode,
+            K::InvalidCallback => tuma_result::InvalidCallback,
+            K::Store => tuma_result::Store,
+            K::Busy => tuma_result::Busy,
         }
+    }
+
+    /// The code for a core error: that of its [`tuma::ErrorKind`].
+    pub fn from_error(error: &tuma::Error) -> tuma_result {
+        tuma_result::from_kind(error.error_kind())
     }
 
     /// The fixed, NUL-terminated message of this code.
@@ -136,15 +158,52 @@ impl tuma_result {
                 c"the provider's answer could not be understood (outcome unknown)"
             }
             tuma_result::InvalidCallback => c"invalid callback body",
+            tuma_result::Authorization => {
+                c"the provider refused access (HTTP 403): valid credentials, not allowed this"
+            }
             tuma_result::Network => c"network error",
             tuma_result::Timeout => c"the provider did not answer in time",
             tuma_result::Store => {
                 c"the shared state store (Redis) failed or did not answer in time"
             }
+            tuma_result::Busy => {
+                c"too many calls in flight: the call was not started (nothing was sent)"
+            }
             tuma_result::Panic => c"internal error: a panic was caught in libtuma",
             tuma_result::Internal => c"internal error in libtuma",
         }
     }
+}
+
+/// libtuma's own error kinds (its checks before the core, and a caught panic) with their
+/// codes: what the last error's `kind` may be besides the core's [`tuma::ErrorKind`]s.
+pub(crate) const OWN_KINDS: [(&str, tuma_result); 4] = [
+    ("null_parameter", tuma_result::NullParameter),
+    ("invalid_utf8", tuma_result::InvalidUtf8),
+    ("malformed_json", tuma_result::MalformedJson),
+    ("panic", tuma_result::Panic),
+];
+
+/// Every error kind with its code, for `tuma_error_kinds`: the core's, in the order of
+/// `tuma::ErrorKind::ALL`, then libtuma's own.
+pub(crate) fn error_kinds() -> Value {
+    let core = tuma::ErrorKind::ALL.iter().map(|kind| {
+        json!({
+            "kind": kind.as_str(),
+            "result": tuma_result::from_kind(*kind) as u32,
+            "origin": "core",
+            "description": kind.description(),
+        })
+    });
+    let own = OWN_KINDS.iter().map(|(kind, code)| {
+        json!({
+            "kind": kind,
+            "result": *code as u32,
+            "origin": "libtuma",
+            "description": code.message().to_str().unwrap_or_default(),
+        })
+    });
+    Value::Array(core.chain(own).collect())
 }
 
 /// A failure inside an exported function, before it becomes a code and a last error.
@@ -255,9 +314,12 @@ pub(crate) fn message_of(code: u32) -> *const c_char {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
     use std::ffi::CStr;
 
-    use super::{message_of, tuma_result};
+    use super::{
+        error_kinds, last_error, message_of, record_panic, tuma_result, Failure, OWN_KINDS,
+    };
 
     #[test]
     fn all_lists_every_code_in_order() {
@@ -291,5 +353,83 @@ mod tests {
         // SAFETY: as above.
         let text = unsafe { CStr::from_ptr(message_of(302)) };
         assert!(text.to_str().unwrap().contains("store"), "{text:?}");
+    }
+
+    #[test]
+    fn every_core_kind_has_its_own_code_and_message() {
+        let mut codes = HashSet::new();
+        for kind in tuma::ErrorKind::ALL {
+            let code = tuma_result::from_kind(*kind);
+            assert!(
+                codes.insert(code as u32),
+                "{kind:?} shares its code {code:?} with another kind"
+            );
+            assert!(
+                tuma_result::all().contains(&code),
+                "{kind:?}: {code:?} is not listed"
+            );
+            assert!(
+                !matches!(
+                    code,
+                    tuma_result::Ok | tuma_result::Panic | tuma_result::Internal
+                ),
+                "{kind:?} maps to {code:?}"
+            );
+            // SAFETY: message_of returns a static NUL-terminated string.
+            let text = unsafe { CStr::from_ptr(message_of(code as u32)) };
+            assert!(
+                text.to_bytes().len() > 10 && text != c"unknown result code",
+                "{kind:?}: {text:?}"
+            );
+        }
+        // libtuma's own kinds have codes of their own too.
+        for (kind, code) in OWN_KINDS {
+            assert!(tuma::ErrorKind::from_name(kind).is_none(), "{kind}");
+            assert!(codes.insert(code as u32), "{kind}: {code:?} is taken");
+        }
+        assert_eq!(
+            tuma_result::from_kind(tuma::ErrorKind::Authorization) as u32,
+            205
+        );
+        assert_eq!(tuma_result::from_kind(tuma::ErrorKind::Busy) as u32, 303);
+    }
+
+    #[test]
+    fn own_kinds_are_what_the_failures_record() {
+        let record: [fn() -> tuma_result; 3] = [
+            || Failure::Null("p").record(),
+            || Failure::Utf8("p").record(),
+            || {
+                let e = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
+                Failure::Json("p", e).record()
+            },
+        ];
+        for (record, (kind, want)) in record.into_iter().zip(OWN_KINDS) {
+            assert_eq!(record(), want);
+            let detail = last_error().expect("a last error");
+            assert!(detail.contains(&format!("\"kind\":\"{kind}\"")), "{detail}");
+        }
+        record_panic(&"boom");
+        let detail = last_error().expect("a last error");
+        assert_eq!(OWN_KINDS[3], ("panic", tuma_result::Panic));
+        assert!(detail.contains("\"kind\":\"panic\""), "{detail}");
+    }
+
+    #[test]
+    fn error_kinds_lists_every_kind_with_its_code() {
+        let list = error_kinds();
+        let list = list.as_array().expect("an array");
+        assert_eq!(list.len(), tuma::ErrorKind::ALL.len() + OWN_KINDS.len());
+        for (entry, kind) in list.iter().zip(tuma::ErrorKind::ALL) {
+            assert_eq!(entry["kind"], kind.as_str());
+            assert_eq!(entry["origin"], "core");
+            assert_eq!(entry["result"], tuma_result::from_kind(*kind) as u32);
+            assert!(!entry["description"].as_str().unwrap().is_empty());
+        }
+        for (entry, (kind, code)) in list[tuma::ErrorKind::ALL.len()..].iter().zip(OWN_KINDS) {
+            assert_eq!(entry["kind"], kind);
+            assert_eq!(entry["origin"], "libtuma");
+            assert_eq!(entry["result"], code as u32);
+        }
     }
 }

@@ -11,7 +11,8 @@ use crate::error::{clear_last_error, record_panic, tuma_result, Failure};
 /// An opaque, thread-safe tuma client (a shared `tuma::Client` behind an `Arc`).
 ///
 /// One client may be used from several threads at once; it must outlive every call made
-/// with it and is released with `tuma_client_free`.
+/// with it and is released with `tuma_client_free`, once. A child of `fork()` may use the
+/// client it inherited (it gets its own connections) and frees its own copy.
 pub struct tuma_client {
     _private: [u8; 0],
 }

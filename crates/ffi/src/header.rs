@@ -78,6 +78,8 @@ const PREAMBLE: &str = "/*
  * - On failure, tuma_last_error_json() gives the full detail for the calling thread.
  * - A tuma_client is thread-safe: one client may be used from several threads at once.
  *   It must not be freed while a call is using it.
+ * - After fork(), the child may go on using a client made before it: libtuma gives the
+ *   child its own connections (HTTP and Redis) and leaves the parent's alone.
  */";
 
 fn generate(php: bool) -> String {
@@ -235,4 +237,43 @@ fn every_result_code_of_the_header_has_its_message() {
         let message = unsafe { std::ffi::CStr::from_ptr(crate::tuma_result_message(code)) };
         assert_ne!(message, c"unknown result code", "code {code}");
     }
+}
+
+/// The doc comment the header prints above `function` (without the comment markers).
+fn header_doc_of(header: &str, function: &str) -> String {
+    let at = header
+        .find(&format!("\ntuma_result {function}("))
+        .unwrap_or_else(|| panic!("{function} in the header"));
+    let start = header[..at].rfind("/**").expect("a doc comment");
+    header[start..at].to_string()
+}
+
+#[test]
+fn every_error_kind_is_in_the_header_and_the_docs() {
+    let header = generate(false);
+    let docs =
+        std::fs::read_to_string(crate_dir().join("../../docs/c-abi.md")).expect("docs/c-abi.md");
+    let last_error_doc = header_doc_of(&header, "tuma_last_error_json");
+    let kinds = tuma::ErrorKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), crate::tuma_result::from_kind(*k)))
+        .chain(crate::error::OWN_KINDS);
+    for (kind, code) in kinds {
+        let name = format!("TUMA_RESULT_{}", kind.to_uppercase());
+        let number = code as u32;
+        assert!(
+            header.contains(&format!("  {name} = {number},")),
+            "include/tuma.h has no {name} = {number} for the kind `{kind}`"
+        );
+        assert!(
+            last_error_doc.contains(&format!("`{kind}`")),
+            "the doc of tuma_last_error_json does not list the kind `{kind}`"
+        );
+        let row = format!("| {number} | `{name}` | `{kind}`");
+        assert!(
+            docs.lines().any(|l| l.starts_with(&row)),
+            "docs/c-abi.md has no result-code row starting `{row}`"
+        );
+    }
+    assert!(header.contains(" tuma_error_kinds("));
 }

@@ -198,6 +198,24 @@ pub unsafe extern "C" fn tuma_utilities(names_json_out: *mut *mut c_char) -> tum
     unsafe { list(names_json_out, tuma::ops::utilities) }
 }
 
+/// Every `kind` the last error JSON may hold, with its result code, as a JSON array of
+/// objects `{"kind", "result", "origin", "description"}`: first the core's kinds
+/// (`origin` `"core"`; each has its own result code), then libtuma's own checks
+/// (`origin` `"libtuma"`: `null_parameter`, `invalid_utf8`, `malformed_json`, `panic`).
+/// Bindings iterate it to map every kind to their own error type, so that a new kind
+/// cannot be missed.
+///
+/// # Safety
+/// `kinds_json_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn tuma_error_kinds(kinds_json_out: *mut *mut c_char) -> tuma_result {
+    guard(|| {
+        let out = out_param(kinds_json_out, "kinds_json_out")?;
+        unsafe { write_string(out, error::error_kinds().to_string()) };
+        Ok(())
+    })
+}
+
 unsafe fn list(out: *mut *mut c_char, names: fn() -> Vec<&'static str>) -> tuma_result {
     guard(|| {
         let out = out_param(out, "names_json_out")?;
@@ -211,9 +229,11 @@ unsafe fn list(out: *mut *mut c_char, names: fn() -> Vec<&'static str>) -> tuma_
 /// `*error_json_out` is set to NULL when there is none; otherwise free it with
 /// `tuma_string_free`. Members:
 ///
-/// - `kind`: `invalid_input`, `config`, `authentication`, `api`, `rate_limited`,
-///   `network`, `timeout`, `decode`, `invalid_callback`, `store`, or for libtuma's own
-///   checks `null_parameter`, `invalid_utf8`, `malformed_json`, `panic`;
+/// - `kind`: one of the core's `invalid_input`, `config`, `authentication`,
+///   `authorization`, `api`, `rate_limited`, `network`, `timeout`, `decode`,
+///   `invalid_callback`, `store`, `busy`, or for libtuma's own checks `null_parameter`,
+///   `invalid_utf8`, `malformed_json`, `panic` (`tuma_error_kinds` lists them all with
+///   their result codes);
 /// - `message`: English, never holding a secret;
 /// - `fate`, always: what became of the request. `"not_sent"`: nothing reached the
 ///   provider (bad input, configuration, a token fetch, the rate limiter, the store, a

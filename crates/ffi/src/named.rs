@@ -113,8 +113,9 @@ operations! {
     /// recorded there with another amount or phone, or (with a Redis store, or
     /// `store.journal_required`) a push the journal does not hold, fails with
     /// `TUMA_RESULT_INVALID_CALLBACK`: someone forged it. So does a callback Daraja does
-    /// not confirm. With the memory store, a push the journal does not hold (another
-    /// process may have made it) is verified by the query alone.
+    /// not confirm, or whose `CheckoutRequestID` Daraja does not know. With the memory
+    /// store, a push the journal does not hold (another process may have made it) is
+    /// verified by the query alone.
     tuma_daraja_confirm_stk_payment => "daraja.confirm_stk_payment",
     tuma_daraja_c2b_register_urls => "daraja.c2b_register_urls",
     tuma_daraja_c2b_simulate => "daraja.c2b_simulate",

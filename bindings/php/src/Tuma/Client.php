@@ -17,17 +17,25 @@ use FFI\CData;
  *
  * Requests and results are arrays: the request fields are the snake_case names of the
  * tuma operation (see docs/c-abi.md); failures throw {@see Exception} subclasses.
+ *
+ * A client owns its libtuma handle: it cannot be cloned (two owners would free the handle
+ * twice) nor serialized. After `pcntl_fork()` the child may go on using it: libtuma gives
+ * the child its own connections.
  */
 final class Client
 {
     private CData $handle;
 
     /**
-     * @param array $config `statum`, `daraja`, `umspay` and `http` sections, as in
-     *                      tuma's JSON configuration
+     * @param array $config `statum`, `daraja`, `umspay`, `http` and `store` sections, as in
+     *                      tuma's JSON configuration (it holds the credentials: a
+     *                      sensitive parameter, left out of stack traces)
      */
-    public function __construct(array $config)
+    public function __construct(#[\SensitiveParameter] array $config)
     {
+        if (isset($this->handle)) {
+            throw new \Error('Tuma\Client is already initialised');
+        }
         $ffi = Native::load();
         $json = Native::encode($config);
         $handle = $ffi->new('tuma_client *');
@@ -55,8 +63,17 @@ final class Client
     public function __destruct()
     {
         if (isset($this->handle)) {
-            Native::load()->tuma_client_free($this->handle);
+            $handle = $this->handle;
+            // Forgotten first: a second __destruct() call (made by hand) frees nothing.
+            unset($this->handle);
+            Native::load()->tuma_client_free($handle);
         }
+    }
+
+    /** One owner per libtuma handle: a clone would free it a second time. */
+    private function __clone()
+    {
+        throw new \Error('Trying to clone an uncloneable object of class ' . self::class);
     }
 
     /** Statum: SMS, airtime and account details. */

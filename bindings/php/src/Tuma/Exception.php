@@ -6,8 +6,9 @@ namespace Tuma;
 
 /**
  * Root of every tuma error. A subclass per kind: InvalidInputException, ConfigException,
- * AuthenticationException, ApiException, RateLimitedException, NetworkException,
- * TimeoutException, DecodeException, InvalidCallbackException, StoreException.
+ * AuthenticationException, AuthorizationException, ApiException, RateLimitedException,
+ * NetworkException, TimeoutException, DecodeException, InvalidCallbackException,
+ * StoreException, BusyException ({@see Exception::kinds()} lists the kinds).
  *
  * getCode() is the libtuma result number (e.g. 201 for an API error); the provider's own
  * code is {@see Exception::$providerCode}.
@@ -21,6 +22,7 @@ class Exception extends \RuntimeException
         'malformed_json' => InvalidInputException::class,
         'config' => ConfigException::class,
         'authentication' => AuthenticationException::class,
+        'authorization' => AuthorizationException::class,
         'api' => ApiException::class,
         'rate_limited' => RateLimitedException::class,
         'network' => NetworkException::class,
@@ -28,6 +30,7 @@ class Exception extends \RuntimeException
         'decode' => DecodeException::class,
         'invalid_callback' => InvalidCallbackException::class,
         'store' => StoreException::class,
+        'busy' => BusyException::class,
     ];
 
     /**
@@ -73,6 +76,19 @@ class Exception extends \RuntimeException
     ) {
         parent::__construct($message, $result);
         $this->fate = $fate ?? ($outcomeUnknown ? 'unknown' : 'not_sent');
+    }
+
+    /**
+     * Every error kind libtuma reports, as it lists them (`tuma_error_kinds`): the core's
+     * kinds first (`origin` `core`, each with its own subclass), then libtuma's own checks
+     * (`origin` `libtuma`: `null_parameter`, `invalid_utf8` and `malformed_json` are
+     * InvalidInputException, `panic` a plain Exception).
+     *
+     * @return list<array{kind: string, result: int, origin: string, description: string}>
+     */
+    public static function kinds(): array
+    {
+        return Native::names('tuma_error_kinds');
     }
 
     /** @internal builds the right subclass from libtuma's last-error JSON */

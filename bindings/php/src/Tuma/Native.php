@@ -38,7 +38,7 @@ final class Native
     }
 
     /** Encodes a request array as a JSON object (an empty array is `{}`). */
-    public static function encode(array $request): string
+    public static function encode(#[\SensitiveParameter] array $request): string
     {
         if ($request === []) {
             return '{}';
@@ -57,9 +57,11 @@ final class Native
      * Runs one libtuma call whose last argument is a `char **` out-parameter, and returns
      * the decoded JSON it produced.
      *
-     * @param callable(CData): int $call receives the out-parameter's address
+     * @param callable(CData): int $call receives the out-parameter's address (a closure
+     *                                  holding the request, which may carry a secret:
+     *                                  left out of stack traces)
      */
-    public static function json(callable $call): ?array
+    public static function json(#[\SensitiveParameter] callable $call): ?array
     {
         $ffi = self::load();
         $out = $ffi->new('char *');

@@ -9,8 +9,8 @@ use FFI\CData;
 /** Local helpers (no network). */
 final class Utils
 {
-    /** Runs a utility by name (see {@see Utils::names()}). */
-    public static function run(string $name, array $request): array
+    /** Runs a utility by name (see {@see Utils::names()}); $request may hold a secret. */
+    public static function run(string $name, #[\SensitiveParameter] array $request): array
     {
         $json = Native::encode($request);
         return Native::json(fn (CData $out) => Native::load()->tuma_utility($name, $json, $out));
@@ -29,7 +29,7 @@ final class Utils
     }
 
     /** The STK password: `shortcode`, `passkey`, `timestamp`? → `password`, `timestamp`. */
-    public static function darajaStkPassword(array $request = []): array
+    public static function darajaStkPassword(#[\SensitiveParameter] array $request = []): array
     {
         return self::run('daraja.stk_password', $request);
     }
@@ -41,7 +41,7 @@ final class Utils
     }
 
     /** Encrypts an initiator password: `password`, `certificate_pem`?, `environment`? → `security_credential`. */
-    public static function darajaSecurityCredential(array $request = []): array
+    public static function darajaSecurityCredential(#[\SensitiveParameter] array $request = []): array
     {
         return self::run('daraja.security_credential', $request);
     }

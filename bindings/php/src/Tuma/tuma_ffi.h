@@ -13,9 +13,11 @@ enum tuma_result
   TUMA_RESULT_RATE_LIMITED = 202,
   TUMA_RESULT_DECODE = 203,
   TUMA_RESULT_INVALID_CALLBACK = 204,
+  TUMA_RESULT_AUTHORIZATION = 205,
   TUMA_RESULT_NETWORK = 300,
   TUMA_RESULT_TIMEOUT = 301,
   TUMA_RESULT_STORE = 302,
+  TUMA_RESULT_BUSY = 303,
   TUMA_RESULT_PANIC = 900,
   TUMA_RESULT_INTERNAL = 901,
 };
@@ -44,6 +46,8 @@ tuma_result tuma_operations(char **names_json_out);
 tuma_result tuma_callback_kinds(char **names_json_out);
 
 tuma_result tuma_utilities(char **names_json_out);
+
+tuma_result tuma_error_kinds(char **kinds_json_out);
 
 tuma_result tuma_last_error_json(char **error_json_out);
 
