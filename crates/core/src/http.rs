@@ -138,7 +138,7 @@ impl Transport {
             log::debug!("tuma: new connection pool after fork (pid {pid})");
             let inherited = std::mem::replace(&mut current.1, Self::build(&self.agent_config));
             // The parent's sockets and TLS state: neither used nor closed here.
-            std::mem::forget(inherited);
+            crate::fork::set_aside(inherited);
             current.0 = pid;
         }
         current.1.clone()
@@ -338,6 +338,7 @@ pub(crate) enum LookupError {
     /// No answer within the time allowed.
     Timeout,
     /// The resolver answered with an error, or with no address.
+    #[cfg_attr(not(feature = "redis-store"), allow(dead_code))]
     Failed(std::io::Error),
 }
 

@@ -25,6 +25,7 @@ mod client;
 pub mod config;
 pub mod daraja;
 mod error;
+pub(crate) mod fork;
 #[doc(hidden)]
 pub mod fuzzing;
 mod http;

@@ -89,8 +89,7 @@ impl WorkerPool {
         if state.pid != pid {
             // A child of fork(): the parent's threads did not come along, and the jobs
             // queued for them are the parent's to run, not the child's.
-            let inherited = std::mem::take(&mut state.queue);
-            std::mem::forget(inherited);
+            crate::fork::set_aside(std::mem::take(&mut state.queue));
             *state = State {
                 pid,
                 ..State::default()

@@ -204,9 +204,7 @@ return wait
             let pid = std::process::id();
             if slot.pid != pid {
                 // A child of fork(): the parent's connections are neither used nor closed.
-                for inherited in slot.idle.drain(..) {
-                    std::mem::forget(inherited);
-                }
+                crate::fork::set_aside(std::mem::take(&mut slot.idle));
                 slot.pid = pid;
             }
             slot.idle.pop()

@@ -639,7 +639,9 @@ impl UmsPay<'_> {
             return Err(match status {
                 429 => rate_limited("too many requests".into()),
                 // No body: UMS Pay documents no such answer, so not a refusal.
-                401 | 403 => Error::authentication(Provider::Umspay, status, "credentials refused")
+                401 => Error::authentication(Provider::Umspay, status, "credentials refused")
+                    .with_fate(Fate::Unknown),
+                403 => Error::authorization(Provider::Umspay, status, "forbidden")
                     .with_fate(Fate::Unknown),
                 _ => self.decode(status, "the answer is not a JSON object", body),
             });
