@@ -669,8 +669,12 @@ impl UmsPay<'_> {
             if (200..300).contains(&status) {
                 return Ok(map);
             }
-            if status == 401 || status == 403 {
+            if status == 401 {
                 return Err(Error::authentication(Provider::Umspay, status, message)
+                    .with_fate(Fate::Unknown));
+            }
+            if status == 403 {
+                return Err(Error::authorization(Provider::Umspay, status, message)
                     .with_fate(Fate::Unknown));
             }
             if status >= 500 {
