@@ -7,6 +7,7 @@
 //   bench.js concurrent CONFIG_JSON PROMISES CALLS      one client, PROMISES in flight
 //   bench.js timeout tuma|mpesa-api CONFIG_JSON TIMEOUT_MS
 //   bench.js memory CONFIG_JSON CALLS
+//   bench.js inflight tuma|undici CONFIG_JSON N        N STK pushes at once, one client
 //
 // The tuma addon is the release build named by NAPI_RS_NATIVE_LIBRARY_PATH. Prints one JSON
 // object on its last line.
@@ -34,10 +35,10 @@ function basic (cfg) {
   return 'Basic ' + Buffer.from(`${d.consumer_key}:${d.consumer_secret}`).toString('base64')
 }
 
-async function undiciCall (cfg, stk) {
+async function undiciCall (cfg, stk, connections = 1) {
   const { Pool } = require('undici')
   const base = new URL(cfg.daraja.base_url)
-  const pool = new Pool(base.origin, { connections: 1, pipelining: 1 })
+  const pool = new Pool(base.origin, { connections, pipelining: 1 })
   let auth = basic(cfg)
   let body
   let urlPath
@@ -188,6 +189,42 @@ async function memory (config, calls) {
   return { start_kib: start, client_kib: withClient, warm_kib: warm, end_kib: end }
 }
 
+function procStatus (key) {
+  for (const line of fs.readFileSync('/proc/self/status', 'utf8').split('\n')) {
+    if (line.startsWith(key + ':')) return Number(line.split(/\s+/)[1])
+  }
+  return 0
+}
+
+// N STK pushes started at once on one client (after one warm-up call that fetches the
+// token); the parent samples this process's threads and RSS while it runs.
+async function inflight (mode, config, n) {
+  const threadsBefore = procStatus('Threads')
+  let call
+  if (mode === 'tuma') {
+    const c = client(config)
+    call = () => c.daraja.stkPush(STK)
+  } else if (mode === 'undici') {
+    call = await undiciCall(JSON.parse(config), true, n)
+  } else {
+    throw new Error(`unknown mode ${mode}`)
+  }
+  await call()
+  const start = process.hrtime.bigint()
+  const results = await Promise.allSettled(Array.from({ length: n }, () => call()))
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9
+  const errors = results.filter((r) => r.status === 'rejected')
+  return {
+    calls_per_sec: n / seconds,
+    seconds,
+    errors: errors.length,
+    first_error: errors.length ? String(errors[0].reason).slice(0, 200) : null,
+    threads_before: threadsBefore,
+    threads_after: procStatus('Threads'),
+    hwm_kib: procStatus('VmHWM')
+  }
+}
+
 async function main (argv) {
   const [cmd, ...args] = argv
   let out
@@ -196,6 +233,7 @@ async function main (argv) {
   else if (cmd === 'concurrent') out = await concurrent(args[0], Number(args[1]), Number(args[2]))
   else if (cmd === 'timeout') out = await timeout(args[0], args[1], Number(args[2]))
   else if (cmd === 'memory') out = await memory(args[0], Number(args[1]))
+  else if (cmd === 'inflight') out = await inflight(args[0], args[1], Number(args[2]))
   else throw new Error(`unknown command ${cmd}`)
   console.log(JSON.stringify(out))
   // Keep-alive sockets would hold the process open.

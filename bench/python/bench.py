@@ -5,6 +5,7 @@
               mpesakit-session, mpesakit-default
     bench.py pair CONFIG_JSON CALLS CHUNKS MODE...      MODEs interleaved, calls/s each
     bench.py threads CONFIG_JSON THREADS CALLS          one tuma.Client, THREADS threads
+    bench.py inflight tuma|httpx CONFIG_JSON N         N STK pushes at once, one async client
     bench.py timeout tuma|mpesakit CONFIG_JSON TIMEOUT_MS
     bench.py memory CONFIG_JSON CALLS
 
@@ -232,6 +233,81 @@ def memory(config: str, calls: int) -> dict[str, Any]:
     return {"start_kib": start, "client_kib": with_client, "warm_kib": warm, "end_kib": end}
 
 
+def proc_status(key: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def inflight(mode: str, config: str, n: int) -> dict[str, Any]:
+    """N STK pushes started at once on one async client (after one warm-up call that fetches
+    the token); the parent samples this process's threads and RSS while it runs."""
+    import asyncio
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    threads_before = proc_status("Threads")
+    cfg = json.loads(config)
+
+    async def run() -> dict[str, Any]:
+        call: Callable[[], Any]
+        if mode == "tuma":
+            import tuma
+
+            client = tuma.AsyncClient.from_json(config)
+
+            def call() -> Any:
+                return client.daraja.stk_push(**STK)
+
+        elif mode == "httpx":
+            import httpx
+
+            limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
+            hc = httpx.AsyncClient(base_url=cfg["daraja"]["base_url"], limits=limits, timeout=60.0)
+            r = await hc.get("/oauth/v1/generate?grant_type=client_credentials", headers={"Authorization": basic(cfg)})
+            ts = "20260101120000"
+            password = base64.b64encode(f"{SHORTCODE}{cfg['daraja']['passkey']}{ts}".encode()).decode()
+            body = json.dumps({
+                "BusinessShortCode": SHORTCODE, "Password": password, "Timestamp": ts,
+                "TransactionType": "CustomerPayBillOnline", "Amount": 10, "PartyA": "254712345678",
+                "PartyB": SHORTCODE, "PhoneNumber": "254712345678", "CallBackURL": cfg["daraja"]["callback_url"],
+                "AccountReference": "INV-001", "TransactionDesc": "Payment",
+            }).encode()
+            headers = {
+                "User-Agent": "bench/1",
+                "Authorization": "Bearer " + r.json()["access_token"],
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+            }
+
+            async def call() -> Any:
+                resp = await hc.post("/mpesa/stkpush/v1/processrequest", content=body, headers=headers)
+                return resp.json()
+
+        else:
+            raise SystemExit(f"unknown mode {mode}")
+        await call()
+        start = time.perf_counter()
+        results = await asyncio.gather(*(call() for _ in range(n)), return_exceptions=True)
+        seconds = time.perf_counter() - start
+        errors = [r for r in results if isinstance(r, BaseException)]
+        return {
+            "calls_per_sec": n / seconds,
+            "seconds": seconds,
+            "errors": len(errors),
+            "first_error": repr(errors[0])[:200] if errors else None,
+            "threads_before": threads_before,
+            "threads_after": proc_status("Threads"),
+            "hwm_kib": proc_status("VmHWM"),
+        }
+
+    return asyncio.run(run())
+
+
 def main(argv: list[str]) -> None:
     cmd = argv[1]
     if cmd == "seq":
@@ -244,6 +320,8 @@ def main(argv: list[str]) -> None:
         out = timeout(argv[2], argv[3], int(argv[4]))
     elif cmd == "memory":
         out = memory(argv[2], int(argv[3]))
+    elif cmd == "inflight":
+        out = inflight(argv[2], argv[3], int(argv[4]))
     else:
         raise SystemExit(f"unknown command {cmd}")
     print(json.dumps(out))

@@ -10,6 +10,7 @@
 //! ```
 
 mod clients;
+mod inflight;
 mod pin;
 mod responder;
 mod stats;
@@ -346,6 +347,10 @@ fn run(opts: Opts) {
     if opts.wants("9") {
         eprintln!("bench: 9. memory");
         section_memory(&mut report, &children, scale);
+    }
+    if opts.wants("inflight") {
+        eprintln!("bench: calls in flight");
+        inflight::section_inflight(&mut report, &children);
     }
     if opts.wants("store") {
         eprintln!("bench: store");

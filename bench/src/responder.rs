@@ -79,7 +79,7 @@ impl Responder {
 
     /// Starts on `port` (0: any free port).
     pub fn start_on(port: u16, options: Options) -> io::Result<Responder> {
-        let listener = TcpListener::bind(("127.0.0.1", port))?;
+        let listener = listen(port)?;
         let port = listener.local_addr()?.port();
         let stats = Arc::new(Stats::default());
         let stop = Arc::new(AtomicBool::new(false));
@@ -95,22 +95,28 @@ impl Responder {
                 let Ok(stream) = stream else { continue };
                 let (s, o, tls) = (s.clone(), options.clone(), tls.clone());
                 s.connections.fetch_add(1, Ordering::Relaxed);
-                thread::spawn(move || {
-                    if let Some(cpu) = o.pin_cpu {
-                        crate::pin::current_thread(cpu);
-                    }
-                    let _ = stream.set_nodelay(true);
-                    match tls {
-                        None => serve(BufReader::new(stream), &s, &o, None),
-                        Some(config) => {
-                            let Ok(conn) = rustls::ServerConnection::new(config) else {
-                                return;
-                            };
-                            let tls = rustls::StreamOwned::new(conn, stream);
-                            serve(BufReader::new(tls), &s, &o, Some(&s.handshakes));
+                // Small stacks: thousands of connections at once ("calls in flight").
+                let spawned = thread::Builder::new()
+                    .stack_size(128 * 1024)
+                    .spawn(move || {
+                        if let Some(cpu) = o.pin_cpu {
+                            crate::pin::current_thread(cpu);
                         }
-                    }
-                });
+                        let _ = stream.set_nodelay(true);
+                        match tls {
+                            None => serve(BufReader::new(stream), &s, &o, None),
+                            Some(config) => {
+                                let Ok(conn) = rustls::ServerConnection::new(config) else {
+                                    return;
+                                };
+                                let tls = rustls::StreamOwned::new(conn, stream);
+                                serve(BufReader::new(tls), &s, &o, Some(&s.handshakes));
+                            }
+                        }
+                    });
+                if spawned.is_err() {
+                    eprintln!("responder: could not spawn a connection thread");
+                }
             }
         });
         Ok(Responder {
@@ -145,6 +151,19 @@ impl Responder {
             umspay_pushes: s.umspay_pushes.load(Ordering::SeqCst),
         }
     }
+}
+
+/// A loopback listener with a listen backlog of 4096 (std's is 128: a burst of thousands of
+/// new connections would overflow it and see resets). The kernel caps it at
+/// `net.core.somaxconn`.
+fn listen(port: u16) -> io::Result<TcpListener> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    socket.set_reuse_address(true)?;
+    let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
+    socket.bind(&addr.into())?;
+    socket.listen(4096)?;
+    Ok(socket.into())
 }
 
 impl Drop for Responder {
