@@ -58,7 +58,8 @@ pub(crate) struct HttpResponse {
 /// never writes on the parent's pooled sockets or TLS sessions; the inherited pool is left
 /// untouched (closing it in the child could end the parent's TLS sessions).
 pub(crate) struct Transport {
-    agent: std::sync::RwLock<(u32, ureq::Agent)>,
+    /// The agent and the fork generation it belongs to.
+    agent: std::sync::RwLock<(u64, ureq::Agent)>,
     agent_config: ureq::config::Config,
     config: HttpConfig,
     user_agent: String,
@@ -108,7 +109,7 @@ impl Transport {
             user_agent.push_str(&format!(" ({suffix})"));
         }
         Transport {
-            agent: std::sync::RwLock::new((std::process::id(), Self::build(&agent_config))),
+            agent: std::sync::RwLock::new((crate::fork::generation(), Self::build(&agent_config))),
             agent_config,
             config: config.clone(),
             user_agent,
@@ -126,27 +127,27 @@ impl Transport {
     /// A handle on this process's agent (clones share its pool): after a `fork()`, a new
     /// one for the child.
     pub fn agent(&self) -> ureq::Agent {
-        let pid = std::process::id();
+        let generation = crate::fork::generation();
         {
             let current = self.agent.read().unwrap_or_else(|p| p.into_inner());
-            if current.0 == pid {
+            if current.0 == generation {
                 return current.1.clone();
             }
         }
         let mut current = self.agent.write().unwrap_or_else(|p| p.into_inner());
-        if current.0 != pid {
-            log::debug!("tuma: new connection pool after fork (pid {pid})");
+        if current.0 != generation {
+            log::debug!("tuma: new connection pool after fork");
             let inherited = std::mem::replace(&mut current.1, Self::build(&self.agent_config));
             // The parent's sockets and TLS state: neither used nor closed here.
             crate::fork::set_aside(inherited);
-            current.0 = pid;
+            current.0 = generation;
         }
         current.1.clone()
     }
 
-    /// The process id whose agent is in use (for tests).
+    /// The fork generation whose agent is in use (for tests).
     #[cfg(test)]
-    fn agent_pid(&self) -> u32 {
+    fn agent_generation(&self) -> u64 {
         self.agent.read().unwrap_or_else(|p| p.into_inner()).0
     }
 
@@ -547,11 +548,11 @@ mod tests {
     fn a_forked_child_gets_its_own_pool() {
         let transport = Transport::new(&HttpConfig::default());
         let parent = transport.agent();
-        assert_eq!(transport.agent_pid(), std::process::id());
+        assert_eq!(transport.agent_generation(), crate::fork::generation());
         // As a child of fork() sees it: the agent was made by another process.
-        transport.agent.write().unwrap().0 = std::process::id().wrapping_add(1);
+        transport.agent.write().unwrap().0 = crate::fork::generation().wrapping_add(1);
         let child = transport.agent();
-        assert_eq!(transport.agent_pid(), std::process::id());
+        assert_eq!(transport.agent_generation(), crate::fork::generation());
         assert!(
             !std::ptr::eq(parent.config(), child.config()),
             "a new agent, not the inherited one"

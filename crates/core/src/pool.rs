@@ -42,8 +42,8 @@ pub struct WorkerPool {
 
 #[derive(Default)]
 struct State {
-    /// The process the threads below belong to (a child of `fork()` has none of them).
-    pid: u32,
+    /// The fork generation the threads below belong to (a child of `fork()` has none).
+    generation: u64,
     queue: VecDeque<Job>,
     idle: usize,
     threads: usize,
@@ -69,7 +69,7 @@ impl WorkerPool {
                 max_queued: limits.max_queued,
             },
             state: Mutex::new(State {
-                pid: std::process::id(),
+                generation: crate::fork::generation(),
                 ..State::default()
             }),
             work: Condvar::new(),
@@ -85,13 +85,13 @@ impl WorkerPool {
     /// unstarted, so the caller settles its own promise or future with that error.
     pub fn submit(self: &Arc<Self>, job: Job) -> Result<()> {
         let mut state = self.lock();
-        let pid = std::process::id();
-        if state.pid != pid {
+        let generation = crate::fork::generation();
+        if state.generation != generation {
             // A child of fork(): the parent's threads did not come along, and the jobs
             // queued for them are the parent's to run, not the child's.
             crate::fork::set_aside(std::mem::take(&mut state.queue));
             *state = State {
-                pid,
+                generation,
                 ..State::default()
             };
         }
@@ -222,10 +222,10 @@ mod tests {
         pool.submit(Box::new(move || tx2.send(1).unwrap())).unwrap();
         assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap(), 1);
         // As a child of fork() sees the pool: counts for threads it does not have.
-        pool.lock().pid = 0;
+        pool.lock().generation = u64::MAX;
         pool.submit(Box::new(move || tx.send(2).unwrap())).unwrap();
         assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap(), 2);
-        assert_eq!(pool.lock().pid, std::process::id());
+        assert_eq!(pool.lock().generation, crate::fork::generation());
     }
 
     #[test]

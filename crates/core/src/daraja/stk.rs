@@ -236,13 +236,19 @@ impl Daraja<'_> {
         });
         match answer {
             Ok(pushed) => {
-                if let Some(entry) = JournalEntry::from_recovery(&recovery()) {
-                    Journal::of(self.client).issued(
-                        Provider::Daraja,
-                        &pushed.checkout_request_id,
-                        entry,
-                    );
-                }
+                Journal::of(self.client).issued(
+                    Provider::Daraja,
+                    &pushed.checkout_request_id,
+                    JournalEntry {
+                        operation: "daraja.stk_push".into(),
+                        id: None,
+                        phone: phone.as_str().to_string(),
+                        amount,
+                        shortcode: config.shortcode.clone(),
+                        reference: reference.to_string(),
+                        sent_at_ms: crate::store::now_ms(),
+                    },
+                );
                 Ok(pushed)
             }
             Err(e) => {

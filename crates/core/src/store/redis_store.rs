@@ -32,8 +32,8 @@ pub struct RedisStore {
 }
 
 struct Slot {
-    /// The process the idle connections belong to.
-    pid: u32,
+    /// The fork generation the idle connections belong to.
+    generation: u64,
     idle: Vec<Connection>,
     down_until: Option<Instant>,
 }
@@ -77,7 +77,7 @@ impl RedisStore {
             prefix: config.key_prefix.clone(),
             timeout: Duration::from_millis(config.timeout_ms),
             conn: Mutex::new(Slot {
-                pid: std::process::id(),
+                generation: crate::fork::generation(),
                 idle: Vec::new(),
                 down_until: None,
             }),
@@ -201,11 +201,11 @@ return wait
                     )));
                 }
             }
-            let pid = std::process::id();
-            if slot.pid != pid {
+            let generation = crate::fork::generation();
+            if slot.generation != generation {
                 // A child of fork(): the parent's connections are neither used nor closed.
                 crate::fork::set_aside(std::mem::take(&mut slot.idle));
-                slot.pid = pid;
+                slot.generation = generation;
             }
             slot.idle.pop()
         };
@@ -224,7 +224,7 @@ return wait
             Ok(v) => {
                 let mut slot = self.conn.lock().unwrap_or_else(|p| p.into_inner());
                 slot.down_until = None;
-                if slot.idle.len() < MAX_IDLE && slot.pid == std::process::id() {
+                if slot.idle.len() < MAX_IDLE && slot.generation == crate::fork::generation() {
                     slot.idle.push(con);
                 }
                 Ok(v)
@@ -250,7 +250,10 @@ return wait
     /// Pretends the pooled connections were inherited from another process (for tests).
     #[doc(hidden)]
     pub fn simulate_fork(&self) {
-        self.conn.lock().unwrap_or_else(|p| p.into_inner()).pid = 0;
+        self.conn
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .generation = u64::MAX;
     }
 
     /// Replaces the host-name resolver (for tests: one that never answers).
