@@ -94,23 +94,27 @@ fn statum(client: &Client, hooks: &WebhookReceiver) -> Result<(), String> {
 
     step("Statum: send an SMS to 0712 345 678");
     let sms = statum
-        .send_sms(
+        .send_sms(&tuma::statum::SendSmsRequest::new(
             "TUMA",
             "0712 345 678",
             "Karibu! Your order #1042 is on its way.",
-        )
+        ))
         .map_err(|e| e.to_string())?;
     println!("   {} — request id {}", sms.description, sms.request_id);
 
     step("Statum: a message that breaks a rule is refused before sending");
-    match statum.send_sms("TUMA", "0812 345 678", "hello") {
+    match statum.send_sms(&tuma::statum::SendSmsRequest::new(
+        "TUMA",
+        "0812 345 678",
+        "hello",
+    )) {
         Err(e) => println!("   refused: {e}"),
         Ok(_) => return Err("an invalid phone number was accepted".into()),
     }
 
     step("Statum: airtime KES 50 to +254 722 000 111");
     let top_up = statum
-        .airtime("+254 722 000 111", 50)
+        .airtime(&tuma::statum::AirtimeRequest::new("+254 722 000 111", 50))
         .map_err(|e| e.to_string())?;
     println!(
         "   {} — request id {}",
@@ -304,7 +308,11 @@ fn umspay(client: &Client, hooks: &WebhookReceiver) -> Result<(), String> {
     let umspay = client.umspay();
     step("UMS Pay: STK push KES 1 500 to 0712 345 678, waited to completion");
     let push = umspay
-        .stk_push(1_500, "0712 345 678", "ORDER-2001")
+        .stk_push(&tuma::umspay::StkPushRequest::new(
+            1_500,
+            "0712 345 678",
+            "ORDER-2001",
+        ))
         .map_err(|e| e.to_string())?;
     println!("   {} — {}", push.message, push.transaction_request_id);
     let status = umspay

@@ -168,12 +168,10 @@ impl Client {
     ///
     /// A store that fails or answers late is an [`crate::Error::Store`], never "done".
     pub fn receive_callback(&self, kind: &str, body: &[u8]) -> Result<ReceivedCallback> {
-        let callback = crate::ops::parse_callback(kind, body)?;
-        let id =
-            crate::ops::callback_id(kind, &callback).ok_or_else(|| crate::Error::InvalidInput {
-                field: "kind".into(),
-                rule: "this callback kind carries no id to de-duplicate on".into(),
-            })?;
+        let callback = crate::callback::Callback::parse(kind, body)?;
+        let id = callback.dedup_id().ok_or_else(|| {
+            crate::Error::invalid("kind", "this callback carries no id to de-duplicate on")
+        })?;
         let key = format!("{kind}:{id}");
         check_id_length("callback id", &key)?;
         let holder = crate::store::holder_id();
@@ -264,8 +262,56 @@ pub struct ReceivedCallback {
     pub claim: Option<String>,
     /// The id it was de-duplicated on.
     pub id: String,
-    /// The parsed callback (the JSON form of its typed value).
-    pub callback: serde_json::Value,
+    /// The parsed callback.
+    pub callback: crate::callback::Callback,
+}
+
+/// [`Client::complete_callback`]'s answer, as the JSON operation returns it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CompletedCallback {
+    /// Always true.
+    pub completed: bool,
+    /// False when the lease had expired meanwhile (another worker may have processed it).
+    pub lease_held: bool,
+}
+
+/// [`Client::release_callback`]'s answer, as the JSON operation returns it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReleasedCallback {
+    /// False when the lease had already expired.
+    pub released: bool,
+}
+
+/// [`Client::first_time`]'s answer, as the JSON operation returns it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FirstTime {
+    /// True the first time the id is seen.
+    pub first_time: bool,
+}
+
+crate::request::request! {
+    /// A raw callback body to parse and claim.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ReceiveCallbackRequest {
+        /// The callback kind, e.g. `daraja.stk_callback` (see `callback_kinds()`).
+        pub kind: String,
+        /// The raw request body, as received.
+        pub body: String,
+    }
+
+    /// A claim token returned by `callbacks.receive`.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ClaimRequest {
+        /// The `claim` of a received callback.
+        pub claim: String,
+    }
+
+    /// An id to mark seen.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct FirstTimeRequest {
+        /// The callback's id (at most 256 bytes).
+        pub id: String,
+    }
 }
 
 #[cfg(test)]

@@ -12,8 +12,13 @@ use crate::error::{Error, Fate, Provider, Result};
 
 /// Largest response body read (1 MiB): provider answers are small.
 const MAX_BODY: u64 = 1 << 20;
-/// ureq's input and output buffers per connection, and the largest response header.
-const BUFFER: usize = 32 * 1024;
+/// ureq's input buffer per connection, and so the largest response header (16 KiB, Node's
+/// default limit); any body is read through it in pieces. Both buffers are zero-filled when a
+/// connection opens and kept while it is pooled.
+const BUFFER: usize = 16 * 1024;
+/// ureq's output buffer per connection: holds the request head (tuma's own headers and the
+/// URL); bodies are written through it in pieces.
+const OUTPUT_BUFFER: usize = 4 * 1024;
 
 /// Whether a request may be sent more than once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +106,7 @@ impl Transport {
             .max_idle_connections(config.max_threads.saturating_mul(3))
             .max_idle_connections_per_host(config.max_threads)
             .input_buffer_size(BUFFER)
-            .output_buffer_size(BUFFER)
+            .output_buffer_size(OUTPUT_BUFFER)
             .max_response_header_size(BUFFER)
             .build();
         let mut user_agent = format!("tuma/{}", env!("CARGO_PKG_VERSION"));

@@ -15,11 +15,13 @@
 //!     statum: Some(StatumConfig::new("consumer-key", "consumer-secret")),
 //!     ..Config::default()
 //! })?;
-//! let sent = client.statum().send_sms("TUMA", "0712 345 678", "Hello from tuma")?;
+//! let sms = tuma::statum::SendSmsRequest::new("TUMA", "0712 345 678", "Hello from tuma");
+//! let sent = client.statum().send_sms(&sms)?;
 //! println!("queued as {}", sent.request_id);
 //! # Ok::<(), tuma::Error>(())
 //! ```
 
+pub mod callback;
 pub mod cancel;
 mod client;
 pub mod config;
@@ -31,6 +33,8 @@ pub mod fuzzing;
 mod http;
 mod journal;
 mod json;
+pub mod kenya_time;
+pub mod limits;
 pub mod logging;
 pub mod ops;
 mod payment_status;
@@ -38,6 +42,7 @@ pub mod phone;
 pub mod pool;
 mod refusals;
 mod registry;
+pub mod request;
 mod secret;
 pub mod statum;
 pub mod store;
@@ -45,7 +50,11 @@ pub mod umspay;
 mod validate;
 pub mod webhook;
 
-pub use client::{Client, ReceivedCallback, CALLBACK_ID_MAX};
+pub use callback::Callback;
+pub use client::{
+    ClaimRequest, Client, CompletedCallback, FirstTime, FirstTimeRequest, ReceiveCallbackRequest,
+    ReceivedCallback, ReleasedCallback, CALLBACK_ID_MAX,
+};
 pub use config::{Config, HttpConfig, StatumConfig};
 pub use error::{ApiError, Error, ErrorKind, Fate, Provider, Recovery, Result};
 pub use journal::JournalEntry;

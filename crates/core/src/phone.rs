@@ -149,6 +149,15 @@ fn carrier_of(nsn: &str) -> Carrier {
     }
 }
 
+crate::request::request! {
+    /// A phone number to normalise.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct PhoneRequest {
+        /// Any accepted Kenyan form: `0712…`, `712…`, `+254712…`, `254712…`.
+        pub phone: String,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

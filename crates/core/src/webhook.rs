@@ -1,80 +1,5 @@
-//! Helpers for receiving callbacks safely: duplicate detection and URL-token checks.
-
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
-/// Ids with the time first seen, and the same in arrival order for eviction.
-type SeenIds = (HashMap<String, Instant>, VecDeque<(String, Instant)>);
-
-/// Remembers the ids of callbacks already seen, so a redelivery is recognised.
-///
-/// Prefer [`crate::Client::receive_callback`]: it *claims* a callback (a failed processing
-/// can give it back, a dead worker loses it) and works fleet-wide with a Redis store. This
-/// type only marks ids, in one process, with no way back.
-///
-/// Providers deliver callbacks more than once (Statum asks integrators to be idempotent on
-/// `request_id`). Call [`Deduplicator::first_time`] with the callback's id and act only
-/// when it returns true. Memory is bounded: ids are forgotten after `ttl` or when more than
-/// `capacity` are held (oldest first). This is per process; several workers need a shared
-/// store.
-pub struct Deduplicator {
-    ttl: Duration,
-    capacity: usize,
-    seen: Mutex<SeenIds>,
-}
-
-impl Default for Deduplicator {
-    fn default() -> Self {
-        Deduplicator::new(Duration::from_secs(7 * 24 * 3600), 100_000)
-    }
-}
-
-impl Deduplicator {
-    /// Remembers ids for `ttl`, at most `capacity` of them.
-    pub fn new(ttl: Duration, capacity: usize) -> Self {
-        Deduplicator {
-            ttl,
-            capacity: capacity.max(1),
-            seen: Mutex::new((HashMap::new(), VecDeque::new())),
-        }
-    }
-
-    /// True the first time `id` is seen (within the ttl), false for a redelivery.
-    pub fn first_time(&self, id: &str) -> bool {
-        let now = Instant::now();
-        let mut guard = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        let (map, order) = &mut *guard;
-        while let Some((old, at)) = order.front() {
-            if now.duration_since(*at) > self.ttl || map.len() > self.capacity {
-                if map.get(old) == Some(at) {
-                    map.remove(old);
-                }
-                order.pop_front();
-            } else {
-                break;
-            }
-        }
-        if let Some(at) = map.get(id) {
-            if now.duration_since(*at) <= self.ttl {
-                return false;
-            }
-        }
-        map.insert(id.to_string(), now);
-        order.push_back((id.to_string(), now));
-        true
-    }
-
-    /// Number of ids currently remembered.
-    pub fn len(&self) -> usize {
-        self.seen.lock().map(|g| g.0.len()).unwrap_or(0)
-    }
-
-    /// True when no id is remembered.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
+//! Helpers for receiving callbacks safely: URL-token and sender-address checks. Duplicate
+//! detection is [`crate::Client::receive_callback`] (claims, fleet-wide with a Redis store).
 
 /// Compares a token taken from a callback URL with the expected one in constant time.
 ///
@@ -143,28 +68,6 @@ mod tests {
     }
 
     use super::*;
-
-    #[test]
-    fn recognises_redeliveries() {
-        let d = Deduplicator::default();
-        assert!(d.first_time("a"));
-        assert!(!d.first_time("a"));
-        assert!(d.first_time("b"));
-        assert_eq!(d.len(), 2);
-    }
-
-    #[test]
-    fn forgets_after_the_ttl_and_beyond_capacity() {
-        let d = Deduplicator::new(Duration::from_millis(20), 10);
-        assert!(d.first_time("a"));
-        std::thread::sleep(Duration::from_millis(30));
-        assert!(d.first_time("a"));
-        let small = Deduplicator::new(Duration::from_secs(60), 2);
-        for id in ["1", "2", "3", "4"] {
-            assert!(small.first_time(id));
-        }
-        assert!(small.len() <= 3);
-    }
 
     #[test]
     fn url_token_check() {

@@ -387,7 +387,10 @@ fn timeouts_hold_against_a_stalled_or_trickling_provider() {
     ] {
         sandbox.inject(FaultRule::new("/airtime", fault.clone(), 1));
         let started = Instant::now();
-        let err = client.statum().airtime("0712345678", 50).unwrap_err();
+        let err = client
+            .statum()
+            .airtime(&tuma::statum::AirtimeRequest::new("0712345678", 50))
+            .unwrap_err();
         let elapsed = started.elapsed();
         sandbox.clear_faults();
         assert!(
@@ -406,7 +409,10 @@ fn timeouts_hold_against_a_stalled_or_trickling_provider() {
         ..tuma::Config::default()
     })
     .unwrap();
-    let err = dead.statum().airtime("0712345678", 50).unwrap_err();
+    let err = dead
+        .statum()
+        .airtime(&tuma::statum::AirtimeRequest::new("0712345678", 50))
+        .unwrap_err();
     assert_eq!(err.kind(), "network");
     assert!(!err.outcome_unknown());
 }

@@ -108,10 +108,11 @@ fn fleet_worker() {
             let calls: usize = env("FLEET_CALLS").parse().unwrap();
             let (mut sent, mut refused) = (0, 0);
             for i in 0..calls {
-                match client
-                    .umspay()
-                    .stk_push(100, "0712345678", &format!("R{i}"))
-                {
+                match client.umspay().stk_push(&tuma::umspay::StkPushRequest::new(
+                    100,
+                    "0712345678",
+                    &format!("R{i}"),
+                )) {
                     Ok(_) => sent += 1,
                     Err(e) if e.kind() == "rate_limited" && e.to_string().contains("daily") => {
                         refused += 1
@@ -286,7 +287,11 @@ fn redis_stopping_mid_run_never_hangs_or_doubles_a_payment() {
     // UMS Pay falls back to the local limiter.
     client
         .umspay()
-        .stk_push(100, "0712345678", "OUTAGE-1")
+        .stk_push(&tuma::umspay::StkPushRequest::new(
+            100,
+            "0712345678",
+            "OUTAGE-1",
+        ))
         .unwrap();
     assert!(
         started.elapsed() < Duration::from_secs(3),

@@ -420,7 +420,10 @@ fn money_errors_carry_what_identifies_the_payment() {
 
     // Statum airtime: phone and amount; UMS Pay: reference, phone, amount.
     sandbox.inject(FaultRule::new("/airtime", Fault::CloseAfterProcessing, 1));
-    let e = client.statum().airtime("0712 345 678", 77).unwrap_err();
+    let e = client
+        .statum()
+        .airtime(&tuma::statum::AirtimeRequest::new("0712 345 678", 77))
+        .unwrap_err();
     let r = e.recovery().unwrap();
     assert_eq!(
         (r.phone.as_deref(), r.amount),
@@ -433,7 +436,11 @@ fn money_errors_carry_what_identifies_the_payment() {
     ));
     let e = client
         .umspay()
-        .stk_push(55, "0712345678", "UMS-55")
+        .stk_push(&tuma::umspay::StkPushRequest::new(
+            55,
+            "0712345678",
+            "UMS-55",
+        ))
         .unwrap_err();
     let r = e.recovery().unwrap();
     assert_eq!(r.reference.as_deref(), Some("UMS-55"));
@@ -646,7 +653,11 @@ fn no_call_runs_past_its_deadline() {
         let started = Instant::now();
         let result = limited
             .umspay()
-            .stk_push(10, "0712345678", &format!("RL{i}"));
+            .stk_push(&tuma::umspay::StkPushRequest::new(
+                10,
+                "0712345678",
+                &format!("RL{i}"),
+            ));
         let elapsed = started.elapsed();
         worst = worst.max(elapsed);
         table.push_str(&format!(
@@ -937,7 +948,11 @@ fn forged_callbacks_reusing_a_real_id_are_refused() {
         .set_webhook_url(Some(format!("{}/umspay", callbacks.url)));
     let push = client
         .umspay()
-        .stk_push(10, "0712345678", "UMS-REAL")
+        .stk_push(&tuma::umspay::StkPushRequest::new(
+            10,
+            "0712345678",
+            "UMS-REAL",
+        ))
         .unwrap();
     // The webhook of the final result (the emulator also announces the prompt).
     let hook = String::from_utf8(callbacks.wait("/umspay", "TransactionReceipt")).unwrap();
@@ -1074,7 +1089,11 @@ fn a_cancelled_wait_for_status_stops_at_once() {
     let client = client_with(&sandbox, http(2_000), "http://127.0.0.1:9", None);
     let push = client
         .umspay()
-        .stk_push(10, "0712345678", "WAIT-1")
+        .stk_push(&tuma::umspay::StkPushRequest::new(
+            10,
+            "0712345678",
+            "WAIT-1",
+        ))
         .unwrap();
     let gate = tuma::cancel::SendGate::new();
     let worker = {

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tuma::webhook::Deduplicator;
 use tuma::{Client, Config, Error, HttpConfig, StatumConfig};
 use tuma_sandbox::receiver::WebhookReceiver;
 use tuma_sandbox::{Sandbox, SandboxConfig};
@@ -43,12 +42,18 @@ fn sms_airtime_and_account_details_succeed() {
     assert!(!before.organization.accounts.is_empty());
 
     let sms = statum
-        .send_sms("TUMA", "0712 345 678", "Hello from tuma")
+        .send_sms(&tuma::statum::SendSmsRequest::new(
+            "TUMA",
+            "0712 345 678",
+            "Hello from tuma",
+        ))
         .unwrap();
     assert_eq!(sms.status_code, 200);
     assert_eq!(sms.request_id.len(), 32);
 
-    let airtime = statum.airtime("+254722000111", 100).unwrap();
+    let airtime = statum
+        .airtime(&tuma::statum::AirtimeRequest::new("+254722000111", 100))
+        .unwrap();
     assert_eq!(airtime.status_code, 200);
     assert_ne!(airtime.request_id, sms.request_id);
 
@@ -81,115 +86,239 @@ fn bad_inputs_are_refused_before_any_request() {
     let cases: Vec<Case> = vec![
         (
             "phone",
-            Box::new(|| statum.send_sms("TUMA", "", "hi").map(|_| ())),
+            Box::new(|| {
+                statum
+                    .send_sms(&tuma::statum::SendSmsRequest::new("TUMA", "", "hi"))
+                    .map(|_| ())
+            }),
             "must not be empty",
         ),
         (
             "phone",
-            Box::new(|| statum.send_sms("TUMA", "0812345678", "hi").map(|_| ())),
+            Box::new(|| {
+                statum
+                    .send_sms(&tuma::statum::SendSmsRequest::new(
+                        "TUMA",
+                        "0812345678",
+                        "hi",
+                    ))
+                    .map(|_| ())
+            }),
             "not a Kenyan mobile",
         ),
         (
             "phone",
-            Box::new(|| statum.send_sms("TUMA", "071234567", "hi").map(|_| ())),
+            Box::new(|| {
+                statum
+                    .send_sms(&tuma::statum::SendSmsRequest::new(
+                        "TUMA",
+                        "071234567",
+                        "hi",
+                    ))
+                    .map(|_| ())
+            }),
             "9 digits",
         ),
         (
             "phone",
-            Box::new(|| statum.send_sms("TUMA", "07123456789", "hi").map(|_| ())),
+            Box::new(|| {
+                statum
+                    .send_sms(&tuma::statum::SendSmsRequest::new(
+                        "TUMA",
+                        "07123456789",
+                        "hi",
+                    ))
+                    .map(|_| ())
+            }),
             "9 digits",
         ),
         (
             "phone",
-            Box::new(|| statum.send_sms("TUMA", "+1 202 555 0100", "hi").map(|_| ())),
+            Box::new(|| {
+                statum
+                    .send_sms(&tuma::statum::SendSmsRequest::new(
+                        "TUMA",
+                        "+1 202 555 0100",
+                        "hi",
+                    ))
+                    .map(|_| ())
+            }),
             "9 digits",
         ),
         (
             "phone",
-            Box::new(|| statum.send_sms("TUMA", "07l2345678", "hi").map(|_| ())),
+            Box::new(|| {
+                statum
+                    .send_sms(&tuma::statum::SendSmsRequest::new(
+                        "TUMA",
+                        "07l2345678",
+                        "hi",
+                    ))
+                    .map(|_| ())
+            }),
             "only digits",
         ),
         (
             "phone",
-            Box::new(|| statum.send_sms("TUMA", "0150345678", "hi").map(|_| ())),
+            Box::new(|| {
+                statum
+                    .send_sms(&tuma::statum::SendSmsRequest::new(
+                        "TUMA",
+                        "0150345678",
+                        "hi",
+                    ))
+                    .map(|_| ())
+            }),
             "not a Kenyan mobile",
         ),
         (
             "phone",
-            Box::new(|| statum.airtime("0612345678", 50).map(|_| ())),
+            Box::new(|| {
+                statum
+                    .airtime(&tuma::statum::AirtimeRequest::new("0612345678", 50))
+                    .map(|_| ())
+            }),
             "not a Kenyan mobile",
         ),
         (
             "phone",
-            Box::new(|| statum.airtime("254+712345678", 50).map(|_| ())),
+            Box::new(|| {
+                statum
+                    .airtime(&tuma::statum::AirtimeRequest::new("254+712345678", 50))
+                    .map(|_| ())
+            }),
             "only digits",
         ),
         (
             "sender_id",
-            Box::new(|| statum.send_sms("", "0712345678", "hi").map(|_| ())),
-            "must not be empty",
-        ),
-        (
-            "sender_id",
-            Box::new(|| statum.send_sms("   ", "0712345678", "hi").map(|_| ())),
+            Box::new(|| {
+                statum
+                    .send_sms(&tuma::statum::SendSmsRequest::new("", "0712345678", "hi"))
+                    .map(|_| ())
+            }),
             "must not be empty",
         ),
         (
             "sender_id",
             Box::new(|| {
                 statum
-                    .send_sms("TWELVE_CHARS", "0712345678", "hi")
+                    .send_sms(&tuma::statum::SendSmsRequest::new(
+                        "   ",
+                        "0712345678",
+                        "hi",
+                    ))
+                    .map(|_| ())
+            }),
+            "must not be empty",
+        ),
+        (
+            "sender_id",
+            Box::new(|| {
+                statum
+                    .send_sms(&tuma::statum::SendSmsRequest::new(
+                        "TWELVE_CHARS",
+                        "0712345678",
+                        "hi",
+                    ))
                     .map(|_| ())
             }),
             "at most 11",
         ),
         (
             "sender_id",
-            Box::new(|| statum.send_sms("TU\u{7}MA", "0712345678", "hi").map(|_| ())),
+            Box::new(|| {
+                statum
+                    .send_sms(&tuma::statum::SendSmsRequest::new(
+                        "TU\u{7}MA",
+                        "0712345678",
+                        "hi",
+                    ))
+                    .map(|_| ())
+            }),
             "control characters",
         ),
         (
             "message",
-            Box::new(|| statum.send_sms("TUMA", "0712345678", "").map(|_| ())),
-            "must not be empty",
-        ),
-        (
-            "message",
-            Box::new(|| statum.send_sms("TUMA", "0712345678", " \n ").map(|_| ())),
+            Box::new(|| {
+                statum
+                    .send_sms(&tuma::statum::SendSmsRequest::new("TUMA", "0712345678", ""))
+                    .map(|_| ())
+            }),
             "must not be empty",
         ),
         (
             "message",
             Box::new(|| {
                 statum
-                    .send_sms("TUMA", "0712345678", &long_message)
+                    .send_sms(&tuma::statum::SendSmsRequest::new(
+                        "TUMA",
+                        "0712345678",
+                        " \n ",
+                    ))
+                    .map(|_| ())
+            }),
+            "must not be empty",
+        ),
+        (
+            "message",
+            Box::new(|| {
+                statum
+                    .send_sms(&tuma::statum::SendSmsRequest::new(
+                        "TUMA",
+                        "0712345678",
+                        &long_message,
+                    ))
                     .map(|_| ())
             }),
             "at most 918",
         ),
         (
             "message",
-            Box::new(|| statum.send_sms("TUMA", "0712345678", "a\u{0}b").map(|_| ())),
+            Box::new(|| {
+                statum
+                    .send_sms(&tuma::statum::SendSmsRequest::new(
+                        "TUMA",
+                        "0712345678",
+                        "a\u{0}b",
+                    ))
+                    .map(|_| ())
+            }),
             "control characters",
         ),
         (
             "amount",
-            Box::new(|| statum.airtime("0712345678", 0).map(|_| ())),
+            Box::new(|| {
+                statum
+                    .airtime(&tuma::statum::AirtimeRequest::new("0712345678", 0))
+                    .map(|_| ())
+            }),
             "greater than 0",
         ),
         (
             "amount",
-            Box::new(|| statum.airtime("0712345678", 4).map(|_| ())),
+            Box::new(|| {
+                statum
+                    .airtime(&tuma::statum::AirtimeRequest::new("0712345678", 4))
+                    .map(|_| ())
+            }),
             "at least 5",
         ),
         (
             "amount",
-            Box::new(|| statum.airtime("0712345678", 10_001).map(|_| ())),
+            Box::new(|| {
+                statum
+                    .airtime(&tuma::statum::AirtimeRequest::new("0712345678", 10_001))
+                    .map(|_| ())
+            }),
             "at most 10000",
         ),
         (
             "amount",
-            Box::new(|| statum.airtime("0712345678", u64::MAX).map(|_| ())),
+            Box::new(|| {
+                statum
+                    .airtime(&tuma::statum::AirtimeRequest::new("0712345678", u64::MAX))
+                    .map(|_| ())
+            }),
             "at most 10000",
         ),
     ];
@@ -280,7 +409,10 @@ fn missing_credentials_are_named() {
 fn insufficient_balance_is_a_provider_error() {
     let sandbox = sandbox_with(|c| c.statum.initial_balance = 20.0);
     let client = client_for(&sandbox, KEY, SECRET);
-    let err = client.statum().airtime("0712345678", 1000).unwrap_err();
+    let err = client
+        .statum()
+        .airtime(&tuma::statum::AirtimeRequest::new("0712345678", 1000))
+        .unwrap_err();
     match &err {
         Error::Api(api) => {
             assert_eq!(api.status, 402);
@@ -301,7 +433,11 @@ fn provider_validation_errors_carry_code_and_message() {
     // A sender id the account has not registered passes local checks; Statum refuses it.
     let err = client
         .statum()
-        .send_sms("NOTMINE", "0712345678", "hello")
+        .send_sms(&tuma::statum::SendSmsRequest::new(
+            "NOTMINE",
+            "0712345678",
+            "hello",
+        ))
         .unwrap_err();
     assert_eq!(err.kind(), "api", "{err}");
     assert_eq!(err.code(), Some("422"));
@@ -315,11 +451,17 @@ fn html_and_truncated_answers_are_decode_errors_and_airtime_is_not_resent() {
     let sandbox = sandbox_with(|_| {});
     let client = client_for(&sandbox, KEY, SECRET);
     sandbox.inject(FaultRule::new("/airtime", Fault::TruncatedJson, 1));
-    let err = client.statum().airtime("0712345678", 50).unwrap_err();
+    let err = client
+        .statum()
+        .airtime(&tuma::statum::AirtimeRequest::new("0712345678", 50))
+        .unwrap_err();
     assert_eq!(err.kind(), "decode");
     assert!(err.outcome_unknown());
     sandbox.inject(FaultRule::new("/airtime", Fault::CloseAfterProcessing, 1));
-    let err = client.statum().airtime("0712345678", 60).unwrap_err();
+    let err = client
+        .statum()
+        .airtime(&tuma::statum::AirtimeRequest::new("0712345678", 60))
+        .unwrap_err();
     assert!(err.outcome_unknown(), "{err}");
     assert_eq!(
         sandbox.requests_to("/statum/api/v2/airtime"),
@@ -349,10 +491,12 @@ fn airtime_webhooks_success_failure_and_duplicates() {
         c.statum.callback_retry_gap = Duration::from_millis(20);
     });
     let client = client_for(&sandbox, KEY, SECRET);
-    let ok = client.statum().airtime("0712345678", 50).unwrap();
+    let ok = client
+        .statum()
+        .airtime(&tuma::statum::AirtimeRequest::new("0712345678", 50))
+        .unwrap();
     let deliveries = hooks.collect("/statum", Duration::from_millis(400));
     assert_eq!(deliveries.len(), 2, "the refused delivery is retried");
-    let seen = Deduplicator::default();
     let first = tuma::statum::parse_airtime_result(&deliveries[0].body).unwrap();
     let second = tuma::statum::parse_airtime_result(&deliveries[1].body).unwrap();
     assert_eq!(first.request_id, ok.request_id);
@@ -362,15 +506,25 @@ fn airtime_webhooks_success_failure_and_duplicates() {
         "charge {:?}",
         first.charge
     );
-    assert!(seen.first_time(&first.request_id));
+    let claim = |body: &[u8]| {
+        client
+            .receive_callback("statum.airtime_result", body)
+            .unwrap()
+    };
+    let first_claim = claim(&deliveries[0].body);
+    assert!(first_claim.first_time);
+    assert_eq!(second.request_id, first.request_id);
     assert!(
-        !seen.first_time(&second.request_id),
+        !claim(&deliveries[1].body).first_time,
         "a redelivery is recognised"
     );
 
     let failed = client
         .statum()
-        .airtime(tuma_sandbox::statum::AIRTIME_FAILS_CANNOT_RECEIVE, 50)
+        .airtime(&tuma::statum::AirtimeRequest::new(
+            tuma_sandbox::statum::AIRTIME_FAILS_CANNOT_RECEIVE,
+            50,
+        ))
         .unwrap();
     let delivery = hooks.next("/statum", Duration::from_secs(2)).unwrap();
     let result = tuma::statum::parse_airtime_result(&delivery.body).unwrap();
@@ -402,7 +556,11 @@ fn one_client_shared_by_eight_threads() {
                 for i in 0..10 {
                     let r = client
                         .statum()
-                        .send_sms("TUMA", "0712345678", &format!("thread {t} message {i}"))
+                        .send_sms(&tuma::statum::SendSmsRequest::new(
+                            "TUMA",
+                            "0712345678",
+                            &format!("thread {t} message {i}"),
+                        ))
                         .unwrap();
                     ids.push(r.request_id);
                 }

@@ -143,7 +143,11 @@ fn a_private_ca_is_refused_by_default_and_trusted_when_added() {
     let plain = client(server.port, None).unwrap();
     let err = plain
         .statum()
-        .send_sms("TUMA", "0712345678", "hello")
+        .send_sms(&tuma::statum::SendSmsRequest::new(
+            "TUMA",
+            "0712345678",
+            "hello",
+        ))
         .unwrap_err();
     assert_eq!(err.kind(), "network", "{err}");
     assert!(err.to_string().contains("UnknownIssuer"), "{err}");
@@ -157,7 +161,11 @@ fn a_private_ca_is_refused_by_default_and_trusted_when_added() {
     for _ in 0..3 {
         let sent = trusted
             .statum()
-            .send_sms("TUMA", "0712345678", "hello")
+            .send_sms(&tuma::statum::SendSmsRequest::new(
+                "TUMA",
+                "0712345678",
+                "hello",
+            ))
             .unwrap();
         assert_eq!(sent.request_id, "tls-1");
     }

@@ -57,7 +57,9 @@ fn every_outcome_through_wait_for_status() {
     let client = client_for(&sandbox);
     let umspay = client.umspay();
 
-    let paid = umspay.stk_push(1500, PAYS, "ORDER-1").unwrap();
+    let paid = umspay
+        .stk_push(&tuma::umspay::StkPushRequest::new(1500, PAYS, "ORDER-1"))
+        .unwrap();
     assert!(paid.transaction_request_id.starts_with("UMSPID"));
     assert_eq!(paid.msisdn, "254712345678");
     assert_eq!(paid.message, "Request processed successfully");
@@ -97,7 +99,9 @@ fn every_outcome_through_wait_for_status() {
         (CANCELS, "cancelled", "1032"),
         (TIMES_OUT, "timeout", "1037"),
     ] {
-        let push = umspay.stk_push(10, phone, "ORDER-2").unwrap();
+        let push = umspay
+            .stk_push(&tuma::umspay::StkPushRequest::new(10, phone, "ORDER-2"))
+            .unwrap();
         let status = umspay
             .wait_for_status(&push.transaction_request_id, Duration::from_secs(10))
             .unwrap();
@@ -126,7 +130,10 @@ fn every_outcome_through_wait_for_status() {
 fn wait_for_status_gives_the_last_pending_status_at_its_timeout() {
     let sandbox = sandbox_with(|c| c.umspay.pending_for = Duration::from_secs(30));
     let client = client_for(&sandbox);
-    let push = client.umspay().stk_push(100, PAYS, "SLOW").unwrap();
+    let push = client
+        .umspay()
+        .stk_push(&tuma::umspay::StkPushRequest::new(100, PAYS, "SLOW"))
+        .unwrap();
     let start = Instant::now();
     let status = client
         .umspay()
@@ -164,7 +171,9 @@ fn unknown_transaction_and_inactive_account_are_distinct_typed_errors() {
     assert_eq!(error_kind(&err), Some(UmsPayErrorKind::TransactionNotFound));
     assert!(start.elapsed() < Duration::from_secs(1));
 
-    let err = umspay.stk_push(100, PAYS, "ORDER-9").unwrap_err();
+    let err = umspay
+        .stk_push(&tuma::umspay::StkPushRequest::new(100, PAYS, "ORDER-9"))
+        .unwrap_err();
     assert_eq!(err.code(), Some("account_inactive"), "{err}");
     assert_eq!(error_kind(&err), Some(UmsPayErrorKind::AccountInactive));
     assert_eq!(err.status(), Some(200), "UMS Pay refuses with HTTP 200");
@@ -175,12 +184,17 @@ fn unknown_transaction_and_inactive_account_are_distinct_typed_errors() {
     assert_eq!(json["provider"], "umspay");
 
     sandbox.umspay().set_account_active(true);
-    assert!(umspay.stk_push(100, PAYS, "ORDER-9").is_ok());
+    assert!(umspay
+        .stk_push(&tuma::umspay::StkPushRequest::new(100, PAYS, "ORDER-9"))
+        .is_ok());
 
     let wrong_account = client_with(
         UmsPayConfig::new(KEY, EMAIL, "NO-SUCH-ACCOUNT").with_base_url(sandbox.umspay_url()),
     );
-    let err = wrong_account.umspay().stk_push(100, PAYS, "X").unwrap_err();
+    let err = wrong_account
+        .umspay()
+        .stk_push(&tuma::umspay::StkPushRequest::new(100, PAYS, "X"))
+        .unwrap_err();
     // statum_umspay.md §2.3: ResultCode "400" is "account missing or not active", one
     // refusal for both (the published wording is the inactive one).
     assert_eq!(
@@ -195,7 +209,10 @@ fn unknown_transaction_and_inactive_account_are_distinct_typed_errors() {
 fn a_wrong_api_key_is_an_authentication_error_that_never_shows_the_key() {
     let sandbox = sandbox_with(|_| {});
     let client = client_with(config_for(&sandbox, "wrong-key-4f9a2c"));
-    let err = client.umspay().stk_push(100, PAYS, "ORDER-1").unwrap_err();
+    let err = client
+        .umspay()
+        .stk_push(&tuma::umspay::StkPushRequest::new(100, PAYS, "ORDER-1"))
+        .unwrap_err();
     assert_eq!(err.kind(), "authentication", "{err}");
     assert_eq!(error_kind(&err), None);
     for text in [
@@ -212,7 +229,10 @@ fn a_wrong_api_key_is_an_authentication_error_that_never_shows_the_key() {
 fn thirty_calls_from_eight_threads_stay_under_the_rate_limit() {
     let sandbox = sandbox_with(|c| c.umspay.pending_for = Duration::from_millis(50));
     let client = client_for(&sandbox);
-    let first = client.umspay().stk_push(50, PAYS, "SEED").unwrap();
+    let first = client
+        .umspay()
+        .stk_push(&tuma::umspay::StkPushRequest::new(50, PAYS, "SEED"))
+        .unwrap();
     let start = Instant::now();
     let handles: Vec<_> = (0..8)
         .map(|t| {
@@ -226,7 +246,11 @@ fn thirty_calls_from_eight_threads_stay_under_the_rate_limit() {
                     let result = if (t + i) % 2 == 0 {
                         client
                             .umspay()
-                            .stk_push(10 + i as u64, PAYS, &format!("T{t}-{i}"))
+                            .stk_push(&tuma::umspay::StkPushRequest::new(
+                                10 + i as u64,
+                                PAYS,
+                                &format!("T{t}-{i}"),
+                            ))
                             .map(|_| ())
                     } else {
                         client.umspay().transaction_status(&id).map(|_| ())
@@ -263,7 +287,7 @@ fn a_429_is_typed_and_the_push_is_not_resent() {
     ));
     let err = client
         .umspay()
-        .stk_push(250, PAYS, "ORDER-429")
+        .stk_push(&tuma::umspay::StkPushRequest::new(250, PAYS, "ORDER-429"))
         .unwrap_err();
     assert_eq!(err.kind(), "rate_limited", "{err}");
     assert!(matches!(err, Error::RateLimited { .. }));
@@ -274,7 +298,10 @@ fn a_429_is_typed_and_the_push_is_not_resent() {
     assert!(sandbox.processed_payments().is_empty());
 
     // A status query is safe to repeat: its 429 is retried, through the limiter.
-    let push = client.umspay().stk_push(250, PAYS, "ORDER-430").unwrap();
+    let push = client
+        .umspay()
+        .stk_push(&tuma::umspay::StkPushRequest::new(250, PAYS, "ORDER-430"))
+        .unwrap();
     sandbox.inject(FaultRule::new(
         "transactionstatus",
         Fault::Status {
@@ -303,14 +330,23 @@ fn the_daily_quota_stops_calls_before_sending() {
     let mut config = config_for(&sandbox, KEY);
     config.daily_quota = 3;
     let client = client_with(config);
-    let push = client.umspay().stk_push(100, PAYS, "Q-1").unwrap();
+    let push = client
+        .umspay()
+        .stk_push(&tuma::umspay::StkPushRequest::new(100, PAYS, "Q-1"))
+        .unwrap();
     client
         .umspay()
         .transaction_status(&push.transaction_request_id)
         .unwrap();
-    client.umspay().stk_push(100, PAYS, "Q-2").unwrap();
+    client
+        .umspay()
+        .stk_push(&tuma::umspay::StkPushRequest::new(100, PAYS, "Q-2"))
+        .unwrap();
     let before = sandbox.request_count();
-    let err = client.umspay().stk_push(100, PAYS, "Q-3").unwrap_err();
+    let err = client
+        .umspay()
+        .stk_push(&tuma::umspay::StkPushRequest::new(100, PAYS, "Q-3"))
+        .unwrap_err();
     assert_eq!(err.kind(), "rate_limited");
     assert!(err.to_string().contains("daily quota used up"), "{err}");
     assert!(err.retry_after().unwrap() <= Duration::from_secs(86_400));
@@ -333,7 +369,11 @@ fn a_lower_configured_rate_is_respected() {
     for i in 0..5 {
         client
             .umspay()
-            .stk_push(10, PAYS, &format!("R-{i}"))
+            .stk_push(&tuma::umspay::StkPushRequest::new(
+                10,
+                PAYS,
+                &format!("R-{i}"),
+            ))
             .unwrap();
     }
     // Slots 3 and 5 each wait for a window after an earlier answer.
@@ -428,7 +468,9 @@ fn webhooks_are_received_parsed_and_confirmed_by_query() {
     let client = client_for(&sandbox);
     let umspay = client.umspay();
 
-    let paid = umspay.stk_push(700, PAYS, "INV-7").unwrap();
+    let paid = umspay
+        .stk_push(&tuma::umspay::StkPushRequest::new(700, PAYS, "INV-7"))
+        .unwrap();
     // One webhook per final result, in the observed shape: no `event` field; the outcome
     // is read from ResponseCode.
     let completed = &parse_webhook(&receive(&rx)).expect("the sandbox's webhooks parse");
@@ -460,7 +502,9 @@ fn webhooks_are_received_parsed_and_confirmed_by_query() {
     let err = umspay.confirm_payment(&forged).unwrap_err();
     assert_eq!(err.kind(), "invalid_callback", "{err}");
     // A webhook for a payment that is not complete is not confirmed.
-    let cancelled = umspay.stk_push(20, CANCELS, "INV-8").unwrap();
+    let cancelled = umspay
+        .stk_push(&tuma::umspay::StkPushRequest::new(20, CANCELS, "INV-8"))
+        .unwrap();
     let failure = parse_webhook(&receive(&rx)).unwrap();
     assert_eq!(failure.event, WebhookEventKind::Failed);
     assert_eq!(failure.status, tuma::PaymentStatus::Cancelled);
@@ -525,7 +569,7 @@ fn bad_inputs_are_refused_before_any_request() {
         Box::new(move || {
             client
                 .umspay()
-                .stk_push(amount, phone, reference)
+                .stk_push(&tuma::umspay::StkPushRequest::new(amount, phone, reference))
                 .map(|_| ())
         })
     };
@@ -543,7 +587,14 @@ fn bad_inputs_are_refused_before_any_request() {
         ("reference", push(100, PAYS, "bad\u{7}ref")),
         (
             "reference",
-            Box::new(|| u.stk_push(100, PAYS, &long_reference).map(|_| ())),
+            Box::new(|| {
+                u.stk_push(&tuma::umspay::StkPushRequest::new(
+                    100,
+                    PAYS,
+                    &long_reference,
+                ))
+                .map(|_| ())
+            }),
         ),
         (
             "transaction_request_id",
@@ -684,7 +735,10 @@ fn the_legacy_endpoint_can_be_chosen() {
     let mut config = config_for(&sandbox, KEY);
     config.legacy_endpoints = true;
     let client = client_with(config);
-    client.umspay().stk_push(10, PAYS, "LEGACY").unwrap();
+    client
+        .umspay()
+        .stk_push(&tuma::umspay::StkPushRequest::new(10, PAYS, "LEGACY"))
+        .unwrap();
     assert_eq!(sandbox.requests_to("/umspay/api/v1/intiatestk"), 1);
     assert_eq!(sandbox.requests_to(PUSH_PATH), 0);
 }
@@ -700,7 +754,10 @@ fn the_api_key_never_shows_in_debug_output() {
     assert!(debug.contains(EMAIL), "the rest is still shown: {debug}");
     assert!(!format!("{:?}", client.config()).contains(secret));
     // Nothing listens on port 9: the network error does not carry the body either.
-    let err = client.umspay().stk_push(10, PAYS, "X").unwrap_err();
+    let err = client
+        .umspay()
+        .stk_push(&tuma::umspay::StkPushRequest::new(10, PAYS, "X"))
+        .unwrap_err();
     assert!(!err.to_string().contains(secret), "{err}");
     assert!(!format!("{err:?}").contains(secret));
 }
@@ -754,7 +811,10 @@ fn configuration_from_json_and_its_checks() {
 
     // A client without UMS Pay says so.
     let client = Client::new(Config::default()).unwrap();
-    let err = client.umspay().stk_push(10, PAYS, "X").unwrap_err();
+    let err = client
+        .umspay()
+        .stk_push(&tuma::umspay::StkPushRequest::new(10, PAYS, "X"))
+        .unwrap_err();
     assert_eq!(err.field(), Some("umspay"));
 }
 

@@ -5,6 +5,9 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+/// Decides from a reply's HTTP status and body whether a delivery succeeded.
+pub type Accept = Arc<dyn Fn(u16, &[u8]) -> bool + Send + Sync>;
+
 /// Sends webhooks from background threads.
 #[derive(Clone)]
 pub struct CallbackSender {
@@ -48,6 +51,32 @@ impl CallbackSender {
         retries: u32,
         retry_gap: Duration,
     ) {
+        self.post(url, body, delay, retries, retry_gap, None);
+    }
+
+    /// Like [`CallbackSender::post_later`], with `accepted(status, reply body)` deciding
+    /// whether an answer ends the delivery (a failed connection never does).
+    pub fn post_later_until(
+        &self,
+        url: String,
+        body: serde_json::Value,
+        delay: Duration,
+        retries: u32,
+        retry_gap: Duration,
+        accepted: Accept,
+    ) {
+        self.post(url, body, delay, retries, retry_gap, Some(accepted));
+    }
+
+    fn post(
+        &self,
+        url: String,
+        body: serde_json::Value,
+        delay: Duration,
+        retries: u32,
+        retry_gap: Duration,
+        accepted: Option<Accept>,
+    ) {
         let this = self.clone();
         *this.pending.0.lock().unwrap() += 1;
         thread::spawn(move || {
@@ -63,7 +92,17 @@ impl CallbackSender {
                     .post(&url)
                     .header("Content-Type", "application/json")
                     .send(&payload[..])
-                    .map(|r| r.status().as_u16() == 200)
+                    .map(|mut r| {
+                        let status = r.status().as_u16();
+                        match &accepted {
+                            // Only the status counts: the reply is not even read.
+                            None => status == 200,
+                            Some(accept) => {
+                                let reply = r.body_mut().read_to_vec().unwrap_or_default();
+                                accept(status, &reply)
+                            }
+                        }
+                    })
                     .unwrap_or(false);
                 if ok {
                     break;

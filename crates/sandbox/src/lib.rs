@@ -176,6 +176,17 @@ impl Sandbox {
     pub fn processed_payments(&self) -> Vec<ProcessedPayment> {
         self.shared.ledger.lock().unwrap().clone()
     }
+    /// Makes a Daraja Bill Manager customer pay an invoice (see
+    /// [`daraja::Daraja::pay_invoice`]); returns the M-Pesa receipt.
+    pub fn pay_invoice(
+        &self,
+        external_reference: &str,
+        amount_cents: Option<i64>,
+        msisdn: Option<&str>,
+    ) -> Result<String, String> {
+        self.daraja
+            .pay_invoice(&self.shared, external_reference, amount_cents, msisdn)
+    }
     /// Adds a fault rule.
     pub fn inject(&self, rule: FaultRule) {
         self.shared.faults.add(rule);
@@ -217,6 +228,7 @@ impl Sandbox {
 /// | `POST /_sandbox/faults` `{"path_contains": "/airtime", "fault": "status=503;retry_after=1", "times": 1}` | adds a fault rule (`fault` as in [`faults::FAULT_HEADER`], or `close_before_read`) |
 /// | `DELETE /_sandbox/faults` | removes every rule |
 /// | `GET /_sandbox/stats` | `{"requests": N, "paths": {...}, "payments": [...]}` |
+/// | `/_sandbox/daraja/...` | Daraja's run-time settings, ledger and Bill Manager payments ([`daraja::Daraja::control`]) |
 fn control(shared: &Shared, path: &str, req: &Request) -> Response {
     use serde_json::json;
     match (req.method.as_str(), path) {
@@ -274,6 +286,9 @@ fn route(
     umspay: &umspay::UmsPay,
     req: &Request,
 ) -> Response {
+    if let Some(rest) = req.path.strip_prefix("/_sandbox/daraja") {
+        return daraja.control(shared, rest, req);
+    }
     if let Some(rest) = req.path.strip_prefix("/_sandbox") {
         return control(shared, rest, req);
     }

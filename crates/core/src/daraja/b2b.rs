@@ -8,9 +8,6 @@ use crate::error::{Error, Result};
 use crate::http::Safety;
 use crate::{phone, validate};
 
-/// Largest B2B amount accepted before sending, in KES (Daraja documents no limit).
-pub const B2B_MAX: u64 = 1_000_000_000;
-
 /// Pay a paybill or a till.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -42,36 +39,40 @@ impl B2bCommand {
     }
 }
 
-/// A B2B payment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct B2bRequest {
-    /// The receiving paybill or till.
-    pub party_b: String,
-    /// Whole shillings.
-    pub amount: u64,
-    /// `business_pay_bill` (default) or `business_buy_goods`.
-    #[serde(default)]
-    pub command_id: B2bCommand,
-    /// The paybill account, up to 13 characters (required for pay bill).
-    #[serde(default)]
-    pub account_reference: Option<String>,
-    /// Optional phone of the customer paid for.
-    #[serde(default)]
-    pub requester: Option<String>,
-    /// 2 to 100 characters.
-    pub remarks: String,
-    /// Optional, 1 to 100 characters (sent as `Occassion`).
-    #[serde(default)]
-    pub occasion: Option<String>,
-    /// The paying shortcode (`PartyA`); defaults to `daraja.shortcode`.
-    #[serde(default)]
-    pub shortcode: Option<String>,
-    /// Where the result is POSTed; defaults to `daraja.result_url`.
-    #[serde(default)]
-    pub result_url: Option<String>,
-    /// Where a queue timeout is POSTed; defaults to `daraja.timeout_url`.
-    #[serde(default)]
-    pub timeout_url: Option<String>,
+crate::request::choice!(B2bCommand, ["business_pay_bill", "business_buy_goods"]);
+
+crate::request::request! {
+    /// A B2B payment.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct B2bRequest {
+        /// The receiving paybill or till.
+        pub party_b: String,
+        /// Whole shillings.
+        pub amount: u64,
+        /// `business_pay_bill` (default) or `business_buy_goods`.
+        #[serde(default)]
+        pub command_id: B2bCommand,
+        /// The paybill account, up to 13 characters (required for pay bill).
+        #[serde(default)]
+        pub account_reference: Option<String>,
+        /// Optional phone of the customer paid for.
+        #[serde(default)]
+        pub requester: Option<String>,
+        /// 2 to 100 characters.
+        pub remarks: String,
+        /// Optional, 1 to 100 characters (sent as `Occassion`).
+        #[serde(default)]
+        pub occasion: Option<String>,
+        /// The paying shortcode (`PartyA`); defaults to `daraja.shortcode`.
+        #[serde(default)]
+        pub shortcode: Option<String>,
+        /// Where the result is POSTed; defaults to `daraja.result_url`.
+        #[serde(default)]
+        pub result_url: Option<String>,
+        /// Where a queue timeout is POSTed; defaults to `daraja.timeout_url`.
+        #[serde(default)]
+        pub timeout_url: Option<String>,
+    }
 }
 
 impl Daraja<'_> {
@@ -80,7 +81,7 @@ impl Daraja<'_> {
     pub fn b2b(&self, request: &B2bRequest) -> Result<InitiatorResponse> {
         let config = self.config()?;
         let party_b = super::shortcode_arg("party_b", Some(&request.party_b), "")?;
-        let amount = validate::amount("amount", request.amount, 1, B2B_MAX)?;
+        let amount = validate::amount("amount", request.amount, 1, crate::limits::BUSINESS_MAX)?;
         let reference = match (request.command_id, request.account_reference.as_deref()) {
             (_, Some(r)) => Some(validate::text("account_reference", r, 1, 13)?),
             (B2bCommand::BusinessPayBill, None) => {

@@ -8,11 +8,6 @@ use crate::error::{Error, Result};
 use crate::http::Safety;
 use crate::{phone, validate};
 
-/// Smallest B2C payment, in KES.
-pub const B2C_MIN: u64 = 10;
-/// Largest B2C payment, in KES.
-pub const B2C_MAX: u64 = 250_000;
-
 /// The kind of B2C payment.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -48,34 +43,41 @@ impl B2cCommand {
     }
 }
 
-/// A B2C payment to a customer's phone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct B2cRequest {
-    /// The receiving phone.
-    pub phone: String,
-    /// Whole shillings, 10 to 250 000.
-    pub amount: u64,
-    /// `business_payment` (default), `salary_payment` or `promotion_payment`.
-    #[serde(default)]
-    pub command_id: B2cCommand,
-    /// 2 to 100 characters.
-    pub remarks: String,
-    /// Optional, 1 to 100 characters (sent as `Occassion`).
-    #[serde(default)]
-    pub occasion: Option<String>,
-    /// The B2C shortcode (`PartyA`); defaults to `daraja.shortcode`.
-    #[serde(default)]
-    pub shortcode: Option<String>,
-    /// Where the result is POSTed; defaults to `daraja.result_url`.
-    #[serde(default)]
-    pub result_url: Option<String>,
-    /// Where a queue timeout is POSTed; defaults to `daraja.timeout_url`.
-    #[serde(default)]
-    pub timeout_url: Option<String>,
-    /// Your unique id of this payment; generated when absent. Keep it: Daraja refuses a
-    /// repeat, so resending with the same id can never pay twice.
-    #[serde(default)]
-    pub originator_conversation_id: Option<String>,
+crate::request::choice!(
+    B2cCommand,
+    ["business_payment", "salary_payment", "promotion_payment"]
+);
+
+crate::request::request! {
+    /// A B2C payment to a customer's phone.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct B2cRequest {
+        /// The receiving phone.
+        pub phone: String,
+        /// Whole shillings, 10 to 250 000.
+        pub amount: u64,
+        /// `business_payment` (default), `salary_payment` or `promotion_payment`.
+        #[serde(default)]
+        pub command_id: B2cCommand,
+        /// 2 to 100 characters.
+        pub remarks: String,
+        /// Optional, 1 to 100 characters (sent as `Occassion`).
+        #[serde(default)]
+        pub occasion: Option<String>,
+        /// The B2C shortcode (`PartyA`); defaults to `daraja.shortcode`.
+        #[serde(default)]
+        pub shortcode: Option<String>,
+        /// Where the result is POSTed; defaults to `daraja.result_url`.
+        #[serde(default)]
+        pub result_url: Option<String>,
+        /// Where a queue timeout is POSTed; defaults to `daraja.timeout_url`.
+        #[serde(default)]
+        pub timeout_url: Option<String>,
+        /// Your unique id of this payment; generated when absent. Keep it: Daraja refuses a
+        /// repeat, so resending with the same id can never pay twice.
+        #[serde(default)]
+        pub originator_conversation_id: Option<String>,
+    }
 }
 
 impl B2cRequest {
@@ -119,7 +121,12 @@ impl Daraja<'_> {
     pub fn b2c(&self, request: &B2cRequest) -> Result<B2cResponse> {
         let config = self.config()?;
         let phone = phone::parse_for("phone", &request.phone)?;
-        let amount = validate::amount("amount", request.amount, B2C_MIN, B2C_MAX)?;
+        let amount = validate::amount(
+            "amount",
+            request.amount,
+            crate::limits::B2C_MIN,
+            crate::limits::MPESA_MAX,
+        )?;
         let remarks = validate::text("remarks", &request.remarks, 2, 100)?;
         let occasion = request
             .occasion

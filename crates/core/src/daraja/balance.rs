@@ -1,6 +1,5 @@
 //! Account balance (answer on `ResultURL`).
 
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::status::IdentifierType;
@@ -9,25 +8,27 @@ use crate::error::Result;
 use crate::http::Safety;
 use crate::validate;
 
-/// An account balance query.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountBalanceRequest {
-    /// The shortcode (`PartyA`); defaults to `daraja.shortcode`.
-    #[serde(default)]
-    pub shortcode: Option<String>,
-    /// What `shortcode` is: only `shortcode` ("4"), the one value the portal documents for
-    /// this API; anything else is refused before sending.
-    #[serde(default)]
-    pub identifier_type: IdentifierType,
-    /// 2 to 100 characters; defaults to `Account balance`.
-    #[serde(default)]
-    pub remarks: Option<String>,
-    /// Where the result is POSTed; defaults to `daraja.result_url`.
-    #[serde(default)]
-    pub result_url: Option<String>,
-    /// Where a queue timeout is POSTed; defaults to `daraja.timeout_url`.
-    #[serde(default)]
-    pub timeout_url: Option<String>,
+crate::request::request! {
+    /// An account balance query.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct AccountBalanceRequest {
+        /// The shortcode (`PartyA`); defaults to `daraja.shortcode`.
+        #[serde(default)]
+        pub shortcode: Option<String>,
+        /// What `shortcode` is: only `shortcode` ("4"), the one value the portal documents for
+        /// this API; anything else is refused before sending.
+        #[serde(default)]
+        pub identifier_type: IdentifierType,
+        /// 2 to 100 characters; defaults to `Account balance`.
+        #[serde(default)]
+        pub remarks: Option<String>,
+        /// Where the result is POSTed; defaults to `daraja.result_url`.
+        #[serde(default)]
+        pub result_url: Option<String>,
+        /// Where a queue timeout is POSTed; defaults to `daraja.timeout_url`.
+        #[serde(default)]
+        pub timeout_url: Option<String>,
+    }
 }
 
 impl Daraja<'_> {

@@ -51,19 +51,23 @@ impl C2bResponseType {
     }
 }
 
-/// Registration of the C2B confirmation and validation URLs (v2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct C2bRegisterRequest {
-    /// The shortcode; defaults to `daraja.shortcode`.
-    #[serde(default)]
-    pub shortcode: Option<String>,
-    /// What to do when the validation URL does not answer (default `Completed`).
-    #[serde(default)]
-    pub response_type: C2bResponseType,
-    /// Where confirmations are POSTed.
-    pub confirmation_url: String,
-    /// Where validation requests are POSTed (only when Safaricom enabled external validation).
-    pub validation_url: String,
+crate::request::choice!(C2bResponseType, ["Completed", "Cancelled"]);
+
+crate::request::request! {
+    /// Registration of the C2B confirmation and validation URLs (v2).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct C2bRegisterRequest {
+        /// The shortcode; defaults to `daraja.shortcode`.
+        #[serde(default)]
+        pub shortcode: Option<String>,
+        /// What to do when the validation URL does not answer (default `Completed`).
+        #[serde(default)]
+        pub response_type: C2bResponseType,
+        /// Where confirmations are POSTed.
+        pub confirmation_url: String,
+        /// Where validation requests are POSTed (only when Safaricom enabled external validation).
+        pub validation_url: String,
+    }
 }
 
 /// Daraja's answer to a URL registration.
@@ -98,22 +102,26 @@ impl C2bCommand {
     }
 }
 
-/// A simulated customer payment (sandbox only).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct C2bSimulateRequest {
-    /// The shortcode paid; defaults to `daraja.shortcode`.
-    #[serde(default)]
-    pub shortcode: Option<String>,
-    /// Pay Bill (default) or Buy Goods.
-    #[serde(default)]
-    pub command_id: C2bCommand,
-    /// Whole shillings, 1 to 250 000.
-    pub amount: u64,
-    /// The paying phone.
-    pub phone: String,
-    /// The account number (Pay Bill), up to 20 characters.
-    #[serde(default)]
-    pub bill_ref_number: Option<String>,
+crate::request::choice!(C2bCommand, ["pay_bill", "buy_goods"]);
+
+crate::request::request! {
+    /// A simulated customer payment (sandbox only).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct C2bSimulateRequest {
+        /// The shortcode paid; defaults to `daraja.shortcode`.
+        #[serde(default)]
+        pub shortcode: Option<String>,
+        /// Pay Bill (default) or Buy Goods.
+        #[serde(default)]
+        pub command_id: C2bCommand,
+        /// Whole shillings, 1 to 250 000.
+        pub amount: u64,
+        /// The paying phone.
+        pub phone: String,
+        /// The account number (Pay Bill), up to 20 characters.
+        #[serde(default)]
+        pub bill_ref_number: Option<String>,
+    }
 }
 
 /// A C2B validation or confirmation request POSTed by M-Pesa.
@@ -337,7 +345,12 @@ impl Daraja<'_> {
         }
         let shortcode =
             super::shortcode_arg("shortcode", request.shortcode.as_deref(), &config.shortcode)?;
-        let amount = validate::amount("amount", request.amount, 1, 250_000)?;
+        let amount = validate::amount(
+            "amount",
+            request.amount,
+            crate::limits::STK_MIN,
+            crate::limits::MPESA_MAX,
+        )?;
         let phone = phone::parse_for("phone", &request.phone)?;
         let bill_ref = match (&request.command_id, request.bill_ref_number.as_deref()) {
             (C2bCommand::PayBill, None) => {

@@ -30,14 +30,13 @@ mod c2b;
 mod codes;
 mod config;
 mod credential;
-pub(crate) mod ops;
 mod qr;
 mod results;
 mod reversal;
 mod status;
 mod stk;
-mod time;
 pub(crate) mod token;
+pub mod utilities;
 mod verify;
 
 use std::time::Duration;
@@ -45,6 +44,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use crate::kenya_time::{timestamp, timestamp_at};
 pub use b2b::{B2bCommand, B2bRequest};
 pub use b2c::{B2cCommand, B2cRequest, B2cResponse};
 pub use balance::AccountBalanceRequest;
@@ -67,8 +67,10 @@ pub use results::{
 };
 pub use reversal::ReversalRequest;
 pub use status::{IdentifierType, TransactionStatusRequest};
-pub use stk::{StkPushRequest, StkPushResponse, StkQueryResponse, StkTransactionType};
-pub use time::{stk_password, timestamp, timestamp_at};
+pub use stk::{
+    stk_password, ConfirmStkPaymentRequest, StkPushRequest, StkPushResponse, StkQueryRequest,
+    StkQueryResponse, StkTransactionType,
+};
 pub(crate) use token::DarajaState;
 
 use crate::client::Client;

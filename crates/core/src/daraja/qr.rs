@@ -47,22 +47,26 @@ impl QrTrxCode {
     }
 }
 
-/// A Dynamic QR request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DynamicQrRequest {
-    /// The name shown to the payer.
-    pub merchant_name: String,
-    /// Your reference of the payment.
-    pub ref_no: String,
-    /// Whole shillings, 1 to 250 000.
-    pub amount: u64,
-    /// What the code pays.
-    pub trx_code: QrTrxCode,
-    /// Credit party identifier: till, paybill, agent till or phone (see [`QrTrxCode`]).
-    pub cpi: String,
-    /// Image side in pixels, 100 to 1000 (default 300).
-    #[serde(default)]
-    pub size: Option<u32>,
+crate::request::choice!(required QrTrxCode, ["BG", "WA", "PB", "SM", "SB"]);
+
+crate::request::request! {
+    /// A Dynamic QR request.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct DynamicQrRequest {
+        /// The name shown to the payer.
+        pub merchant_name: String,
+        /// Your reference of the payment.
+        pub ref_no: String,
+        /// Whole shillings, 1 to 250 000.
+        pub amount: u64,
+        /// What the code pays.
+        pub trx_code: QrTrxCode,
+        /// Credit party identifier: till, paybill, agent till or phone (see [`QrTrxCode`]).
+        pub cpi: String,
+        /// Image side in pixels, 100 to 1000 (default 300).
+        #[serde(default)]
+        pub size: Option<u32>,
+    }
 }
 
 /// A generated QR code.
@@ -87,7 +91,12 @@ impl Daraja<'_> {
         self.config()?;
         let name = validate::text("merchant_name", &request.merchant_name, 1, 100)?;
         let ref_no = validate::text("ref_no", &request.ref_no, 1, 100)?;
-        let amount = validate::amount("amount", request.amount, 1, 250_000)?;
+        let amount = validate::amount(
+            "amount",
+            request.amount,
+            crate::limits::STK_MIN,
+            crate::limits::MPESA_MAX,
+        )?;
         let cpi = match request.trx_code {
             QrTrxCode::SM | QrTrxCode::SB => crate::phone::parse_for("cpi", &request.cpi)?
                 .as_str()

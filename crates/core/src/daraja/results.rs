@@ -244,6 +244,19 @@ pub struct ResultCallback {
 }
 
 impl ResultCallback {
+    /// The id redeliveries share: `OriginatorConversationID` (else `ConversationID`), with
+    /// the result type when it is not 0 (type 1 means more messages follow; the final one
+    /// must not look like its redelivery).
+    pub fn dedup_id(&self) -> Option<String> {
+        let id = [&self.originator_conversation_id, &self.conversation_id]
+            .into_iter()
+            .find(|id| !id.is_empty())?;
+        Some(match self.result_type.as_str() {
+            "0" | "" => id.clone(),
+            other => format!("{id}:type{other}"),
+        })
+    }
+
     /// True on success.
     pub fn is_success(&self) -> bool {
         self.outcome.is_success()
@@ -566,6 +579,17 @@ fn parse_account_balance(text: &str) -> Result<Vec<BalanceAccount>> {
             })
         })
         .collect()
+}
+
+impl QueueTimeout {
+    /// The id redeliveries share: `OriginatorConversationID`, else `ConversationID`.
+    pub fn dedup_id(&self) -> Option<String> {
+        [&self.originator_conversation_id, &self.conversation_id]
+            .into_iter()
+            .flatten()
+            .find(|id| !id.is_empty())
+            .cloned()
+    }
 }
 
 /// Parses the notice POSTed to a `QueueTimeOutURL`.

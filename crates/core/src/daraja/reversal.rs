@@ -1,6 +1,5 @@
 //! Reversal of a C2B payment (answer on `ResultURL`).
 
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{Daraja, InitiatorResponse};
@@ -8,28 +7,27 @@ use crate::error::Result;
 use crate::http::Safety;
 use crate::validate;
 
-/// Largest amount accepted before sending, in KES.
-pub const REVERSAL_MAX: u64 = 1_000_000_000;
-
-/// A reversal request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReversalRequest {
-    /// The M-Pesa receipt of the payment to reverse.
-    pub transaction_id: String,
-    /// The amount of that payment, whole shillings.
-    pub amount: u64,
-    /// 2 to 100 characters.
-    pub remarks: String,
-    /// The shortcode that received the payment (`ReceiverParty`); defaults to
-    /// `daraja.shortcode`.
-    #[serde(default)]
-    pub shortcode: Option<String>,
-    /// Where the result is POSTed; defaults to `daraja.result_url`.
-    #[serde(default)]
-    pub result_url: Option<String>,
-    /// Where a queue timeout is POSTed; defaults to `daraja.timeout_url`.
-    #[serde(default)]
-    pub timeout_url: Option<String>,
+crate::request::request! {
+    /// A reversal request.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ReversalRequest {
+        /// The M-Pesa receipt of the payment to reverse.
+        pub transaction_id: String,
+        /// The amount of that payment, whole shillings.
+        pub amount: u64,
+        /// 2 to 100 characters.
+        pub remarks: String,
+        /// The shortcode that received the payment (`ReceiverParty`); defaults to
+        /// `daraja.shortcode`.
+        #[serde(default)]
+        pub shortcode: Option<String>,
+        /// Where the result is POSTed; defaults to `daraja.result_url`.
+        #[serde(default)]
+        pub result_url: Option<String>,
+        /// Where a queue timeout is POSTed; defaults to `daraja.timeout_url`.
+        #[serde(default)]
+        pub timeout_url: Option<String>,
+    }
 }
 
 impl Daraja<'_> {
@@ -38,7 +36,7 @@ impl Daraja<'_> {
     pub fn reversal(&self, request: &ReversalRequest) -> Result<InitiatorResponse> {
         let config = self.config()?;
         let receipt = super::status::receipt("transaction_id", &request.transaction_id)?;
-        let amount = validate::amount("amount", request.amount, 1, REVERSAL_MAX)?;
+        let amount = validate::amount("amount", request.amount, 1, crate::limits::BUSINESS_MAX)?;
         let remarks = validate::text("remarks", &request.remarks, 2, 100)?;
         let receiver =
             super::shortcode_arg("shortcode", request.shortcode.as_deref(), &config.shortcode)?;

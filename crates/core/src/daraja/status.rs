@@ -43,34 +43,38 @@ impl IdentifierType {
     }
 }
 
-/// A transaction status query: by M-Pesa receipt and/or by the original request's
-/// `OriginatorConversationID`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TransactionStatusRequest {
-    /// The M-Pesa receipt (`TransactionID`).
-    #[serde(default)]
-    pub transaction_id: Option<String>,
-    /// The `OriginatorConversationID` of the original request.
-    #[serde(default)]
-    pub original_conversation_id: Option<String>,
-    /// The organisation asking (`PartyA`); defaults to `daraja.shortcode`.
-    #[serde(default)]
-    pub shortcode: Option<String>,
-    /// What `shortcode` is (default `shortcode`, "4").
-    #[serde(default)]
-    pub identifier_type: IdentifierType,
-    /// 2 to 100 characters; defaults to `Transaction status`.
-    #[serde(default)]
-    pub remarks: Option<String>,
-    /// Optional, 1 to 100 characters.
-    #[serde(default)]
-    pub occasion: Option<String>,
-    /// Where the result is POSTed; defaults to `daraja.result_url`.
-    #[serde(default)]
-    pub result_url: Option<String>,
-    /// Where a queue timeout is POSTed; defaults to `daraja.timeout_url`.
-    #[serde(default)]
-    pub timeout_url: Option<String>,
+crate::request::choice!(IdentifierType, ["shortcode", "till", "msisdn"]);
+
+crate::request::request! {
+    /// A transaction status query: by M-Pesa receipt and/or by the original request's
+    /// `OriginatorConversationID`.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct TransactionStatusRequest {
+        /// The M-Pesa receipt (`TransactionID`).
+        #[serde(default)]
+        pub transaction_id: Option<String>,
+        /// The `OriginatorConversationID` of the original request.
+        #[serde(default)]
+        pub original_conversation_id: Option<String>,
+        /// The organisation asking (`PartyA`); defaults to `daraja.shortcode`.
+        #[serde(default)]
+        pub shortcode: Option<String>,
+        /// What `shortcode` is (default `shortcode`, "4").
+        #[serde(default)]
+        pub identifier_type: IdentifierType,
+        /// 2 to 100 characters; defaults to `Transaction status`.
+        #[serde(default)]
+        pub remarks: Option<String>,
+        /// Optional, 1 to 100 characters.
+        #[serde(default)]
+        pub occasion: Option<String>,
+        /// Where the result is POSTed; defaults to `daraja.result_url`.
+        #[serde(default)]
+        pub result_url: Option<String>,
+        /// Where a queue timeout is POSTed; defaults to `daraja.timeout_url`.
+        #[serde(default)]
+        pub timeout_url: Option<String>,
+    }
 }
 
 impl TransactionStatusRequest {

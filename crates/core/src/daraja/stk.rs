@@ -10,10 +10,6 @@ use crate::http::Safety;
 use crate::journal::{Journal, JournalEntry};
 use crate::{phone, validate};
 
-/// Smallest STK push amount, in KES.
-pub const STK_MIN: u64 = 1;
-/// Largest STK push amount, in KES.
-pub const STK_MAX: u64 = 250_000;
 /// Longest `AccountReference`.
 pub const ACCOUNT_REFERENCE_MAX: usize = 12;
 /// Longest `TransactionDesc`.
@@ -48,27 +44,53 @@ impl StkTransactionType {
     }
 }
 
-/// An STK push: ask `phone` to pay `amount` KES.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StkPushRequest {
-    /// The payer's phone, any accepted Kenyan form.
-    pub phone: String,
-    /// Whole shillings, 1 to 250 000.
-    pub amount: u64,
-    /// Shown to the payer; 1 to 12 characters (the paybill account number).
-    pub account_reference: String,
-    /// Up to 13 characters; defaults to `Payment`.
-    #[serde(default)]
-    pub transaction_desc: Option<String>,
-    /// Where the result is POSTed; defaults to `daraja.callback_url`.
-    #[serde(default)]
-    pub callback_url: Option<String>,
-    /// PayBill (default) or Buy Goods.
-    #[serde(default)]
-    pub transaction_type: StkTransactionType,
-    /// The till for Buy Goods; defaults to `daraja.till_number`.
-    #[serde(default)]
-    pub till_number: Option<String>,
+crate::request::choice!(StkTransactionType, ["pay_bill", "buy_goods"]);
+
+/// `Password` of STK push and query: base64(shortcode + passkey + timestamp).
+pub fn stk_password(shortcode: &str, passkey: &str, timestamp: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(format!("{shortcode}{passkey}{timestamp}"))
+}
+
+crate::request::request! {
+    /// The state of an STK push.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct StkQueryRequest {
+        /// The `CheckoutRequestID` the push returned.
+        pub checkout_request_id: String,
+    }
+
+    /// A payment to verify before shipping goods: its id, its raw callback, or both.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ConfirmStkPaymentRequest {
+        /// The `CheckoutRequestID` the push returned.
+        pub checkout_request_id: Option<String>,
+        /// The raw STK callback body that claims the payment.
+        pub callback: Option<String>,
+    }
+
+    /// An STK push: ask `phone` to pay `amount` KES.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct StkPushRequest {
+        /// The payer's phone, any accepted Kenyan form.
+        pub phone: String,
+        /// Whole shillings, 1 to 250 000.
+        pub amount: u64,
+        /// Shown to the payer; 1 to 12 characters (the paybill account number).
+        pub account_reference: String,
+        /// Up to 13 characters; defaults to `Payment`.
+        #[serde(default)]
+        pub transaction_desc: Option<String>,
+        /// Where the result is POSTed; defaults to `daraja.callback_url`.
+        #[serde(default)]
+        pub callback_url: Option<String>,
+        /// PayBill (default) or Buy Goods.
+        #[serde(default)]
+        pub transaction_type: StkTransactionType,
+        /// The till for Buy Goods; defaults to `daraja.till_number`.
+        #[serde(default)]
+        pub till_number: Option<String>,
+    }
 }
 
 impl StkPushRequest {
@@ -157,7 +179,12 @@ impl Daraja<'_> {
     pub fn stk_push(&self, request: &StkPushRequest) -> Result<StkPushResponse> {
         let config = self.config()?;
         let phone = phone::parse_for("phone", &request.phone)?;
-        let amount = validate::amount("amount", request.amount, STK_MIN, STK_MAX)?;
+        let amount = validate::amount(
+            "amount",
+            request.amount,
+            crate::limits::STK_MIN,
+            crate::limits::MPESA_MAX,
+        )?;
         let reference = validate::text(
             "account_reference",
             &request.account_reference,
@@ -332,13 +359,31 @@ impl Daraja<'_> {
         if let Some(c) = cached.as_ref().filter(|c| c.unix_seconds == unix_seconds) {
             return Ok((c.timestamp.clone(), c.password.expose().to_string()));
         }
-        let timestamp = super::time::timestamp_at(now);
-        let password = super::time::stk_password(&config.shortcode, passkey.expose(), &timestamp);
+        let timestamp = crate::kenya_time::timestamp_at(now);
+        let password = stk_password(&config.shortcode, passkey.expose(), &timestamp);
         *cached = Some(super::token::StkPassword {
             unix_seconds,
             timestamp: timestamp.clone(),
             password: crate::Secret::new(password.clone()),
         });
         Ok((timestamp, password))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_matches_the_documented_form() {
+        let p = stk_password(
+            "174379",
+            "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919",
+            "20160216165627",
+        );
+        assert_eq!(
+            p,
+            "MTc0Mzc5YmZiMjc5ZjlhYTliZGJjZjE1OGU5N2RkNzFhNDY3Y2QyZTBjODkzMDU5YjEwZjc4ZTZiNzJhZGExZWQyYzkxOTIwMTYwMjE2MTY1NjI3"
+        );
     }
 }

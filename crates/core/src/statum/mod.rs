@@ -19,10 +19,6 @@ use crate::http::{HttpRequest, Safety};
 use crate::phone;
 use crate::validate;
 
-/// Smallest airtime top-up Statum accepts, in KES.
-pub const AIRTIME_MIN: u64 = 5;
-/// Largest airtime top-up Statum accepts, in KES.
-pub const AIRTIME_MAX: u64 = 10_000;
 /// Longest sender id: GSM's limit for alphanumeric senders.
 pub const SENDER_ID_MAX: usize = 11;
 /// Longest message accepted in the GSM 7-bit alphabet: six concatenated segments (6 × 153
@@ -31,6 +27,53 @@ pub const SENDER_ID_MAX: usize = 11;
 pub const MESSAGE_MAX: usize = 918;
 /// Longest message accepted when it needs Unicode (UCS-2): six segments of 67 characters.
 pub const MESSAGE_MAX_UNICODE: usize = 402;
+
+crate::request::request! {
+    /// One SMS.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct SendSmsRequest {
+        /// A sender id registered with Statum, 1 to 11 characters.
+        pub sender_id: String,
+        /// The recipient, any accepted Kenyan form.
+        pub phone: String,
+        /// The text: up to 918 GSM characters, or 402 when it needs Unicode.
+        pub message: String,
+    }
+
+    /// An airtime top-up.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct AirtimeRequest {
+        /// The phone topped up, any accepted Kenyan form.
+        pub phone: String,
+        /// Whole shillings, 5 to 10,000.
+        pub amount: u64,
+    }
+}
+
+impl SendSmsRequest {
+    /// An SMS from `sender_id` to `phone`.
+    pub fn new(
+        sender_id: impl Into<String>,
+        phone: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        SendSmsRequest {
+            sender_id: sender_id.into(),
+            phone: phone.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl AirtimeRequest {
+    /// `amount` KES of airtime for `phone`.
+    pub fn new(phone: impl Into<String>, amount: u64) -> Self {
+        AirtimeRequest {
+            phone: phone.into(),
+            amount,
+        }
+    }
+}
 
 /// The GSM 03.38 basic character set (one septet each).
 const GSM_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
@@ -145,10 +188,10 @@ impl Statum<'_> {
     ///
     /// Checked before sending: the sender id (1–11 characters), the phone, the message
     /// (1–918 characters).
-    pub fn send_sms(&self, sender_id: &str, phone: &str, message: &str) -> Result<StatumResponse> {
-        let sender_id = validate::text("sender_id", sender_id, 1, SENDER_ID_MAX)?;
-        let phone = phone::parse_for("phone", phone)?;
-        let message = validate::text("message", message, 1, MESSAGE_MAX)?;
+    pub fn send_sms(&self, request: &SendSmsRequest) -> Result<StatumResponse> {
+        let sender_id = validate::text("sender_id", &request.sender_id, 1, SENDER_ID_MAX)?;
+        let phone = phone::parse_for("phone", &request.phone)?;
+        let message = validate::text("message", &request.message, 1, MESSAGE_MAX)?;
         let (length, limit) = message_length(message);
         if length > limit {
             return Err(Error::invalid(
@@ -175,9 +218,14 @@ impl Statum<'_> {
     ///
     /// Airtime moves money: a call that fails after it may have reached Statum is never
     /// resent; the error says so ([`Error::outcome_unknown`]).
-    pub fn airtime(&self, phone: &str, amount: u64) -> Result<StatumResponse> {
-        let phone = phone::parse_for("phone", phone)?;
-        let amount = validate::amount("amount", amount, AIRTIME_MIN, AIRTIME_MAX)?;
+    pub fn airtime(&self, request: &AirtimeRequest) -> Result<StatumResponse> {
+        let phone = phone::parse_for("phone", &request.phone)?;
+        let amount = validate::amount(
+            "amount",
+            request.amount,
+            crate::limits::AIRTIME_MIN,
+            crate::limits::AIRTIME_MAX,
+        )?;
         let config = self.config()?;
         let body = json!({
             "phone_number": phone.as_str(),

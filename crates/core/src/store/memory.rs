@@ -4,7 +4,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use super::{eat_day, holder_id, now_ms, Claim, StateStore, StoredToken};
+use super::{holder_id, now_ms, Claim, StateStore, StoredToken};
 use crate::error::Result;
 
 /// State shared by every client of this process.
@@ -173,7 +173,7 @@ impl StateStore for MemoryStore {
     }
 
     fn count_today(&self, key: &str) -> Result<u64> {
-        let (today, _) = eat_day();
+        let (today, _) = crate::kenya_time::day();
         let mut inner = self.lock();
         let entry = inner.days.entry(key.to_string()).or_insert((today, 0));
         if entry.0 != today {

@@ -251,12 +251,6 @@ pub(crate) fn now_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
-/// Today's day number in East Africa Time (UTC+3) and the seconds left in it.
-pub(crate) fn eat_day() -> (u64, u64) {
-    let secs = now_ms() / 1000 + 3 * 3600;
-    (secs / 86_400, 86_400 - secs % 86_400)
-}
-
 /// A short, stable, non-reversible name for key material: hex SHA-256, first 24 chars.
 pub(crate) fn fingerprint(parts: &[&str]) -> String {
     use sha2::{Digest, Sha256};

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use redis::{Connection, Script};
 
-use super::{eat_day, holder_id, now_ms, Claim, StateStore, StoreConfig, StoredToken};
+use super::{holder_id, now_ms, Claim, StateStore, StoreConfig, StoredToken};
 use crate::error::{Error, Result};
 
 /// After a failure, calls fail fast for this long instead of each waiting for a connect.
@@ -356,7 +356,7 @@ impl StateStore for RedisStore {
     }
 
     fn count_today(&self, key: &str) -> Result<u64> {
-        let (day, left) = eat_day();
+        let (day, left) = crate::kenya_time::day();
         let k = self.key("day", &format!("{key}:{day}"));
         let (count,): (u64,) = self.with("daily quota", |c| {
             redis::pipe()

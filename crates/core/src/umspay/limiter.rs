@@ -9,12 +9,9 @@
 
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Provider, Result};
-
-const EAT_OFFSET_SECS: u64 = 3 * 3600;
-const DAY_SECS: u64 = 86_400;
 
 pub(crate) struct RateLimiter {
     rate: usize,
@@ -49,15 +46,6 @@ impl Drop for Permit<'_> {
     }
 }
 
-/// Today's number and the seconds left in it, in East Africa Time (UTC+3).
-fn eat_day() -> (u64, u64) {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-        + EAT_OFFSET_SECS;
-    (secs / DAY_SECS, DAY_SECS - secs % DAY_SECS)
-}
-
 impl RateLimiter {
     pub(crate) fn new(rate_per_second: u32, daily_quota: u32) -> RateLimiter {
         RateLimiter {
@@ -68,7 +56,7 @@ impl RateLimiter {
                 next_id: 0,
                 in_flight: Vec::new(),
                 done: VecDeque::new(),
-                day: eat_day().0,
+                day: crate::kenya_time::day().0,
                 day_count: 0,
             }),
             freed: Condvar::new(),
@@ -85,7 +73,7 @@ impl RateLimiter {
     pub(crate) fn acquire(&self, deadline: Instant) -> Result<Permit<'_>> {
         let mut state = self.lock();
         loop {
-            let (day, left) = eat_day();
+            let (day, left) = crate::kenya_time::day();
             if state.day != day {
                 state.day = day;
                 state.day_count = 0;
@@ -144,7 +132,7 @@ impl RateLimiter {
     /// Requests counted today (East Africa Time).
     pub(crate) fn used_today(&self) -> u32 {
         let state = self.lock();
-        if state.day == eat_day().0 {
+        if state.day == crate::kenya_time::day().0 {
             state.day_count
         } else {
             0
@@ -199,7 +187,7 @@ mod tests {
         drop(limiter.acquire(far()).unwrap());
         let err = limiter.acquire(far()).err().unwrap();
         assert_eq!(err.kind(), "rate_limited");
-        assert!(err.retry_after().unwrap() <= Duration::from_secs(DAY_SECS));
+        assert!(err.retry_after().unwrap() <= Duration::from_secs(86_400));
         assert!(err.to_string().contains("daily quota"));
     }
 

@@ -35,7 +35,6 @@
 
 mod config;
 mod limiter;
-pub(crate) mod ops;
 mod status;
 mod webhook;
 
@@ -57,10 +56,6 @@ use crate::http::{HttpRequest, Safety};
 use crate::store::StateStore;
 use crate::{phone, validate};
 
-/// Smallest STK push UMS Pay accepts, in KES.
-pub const MIN_AMOUNT: u64 = 10;
-/// Largest STK push, in KES: M-Pesa's per-transaction ceiling (UMS Pay publishes none).
-pub const MAX_AMOUNT: u64 = 250_000;
 /// Longest `reference` accepted: UMS Pay passes it to Daraja as the STK `AccountReference`,
 /// which holds at most 12 characters (specs: statum_umspay.md §2.3, daraja.md STK table).
 pub const REFERENCE_MAX: usize = 12;
@@ -191,7 +186,7 @@ impl UmsPayState {
             Ok(n) if n > u64::from(fleet.quota) => {
                 return Err(Error::rate_limited(
                     Provider::Umspay,
-                    Some(Duration::from_secs(crate::store::eat_day().1)),
+                    Some(Duration::from_secs(crate::kenya_time::day().1)),
                     format!(
                         "daily quota used up across the fleet: {} requests today (East Africa Time); not sent",
                         fleet.quota
@@ -260,6 +255,74 @@ impl<'a> From<&'a WebhookEvent> for PaymentRef<'a> {
     }
 }
 
+crate::request::request! {
+    /// A UMS Pay STK push.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct StkPushRequest {
+        /// Whole shillings, 10 to 250,000.
+        pub amount: u64,
+        /// The payer, any accepted Kenyan form.
+        pub phone: String,
+        /// Your reference for the payment, 1 to 12 characters.
+        pub reference: String,
+    }
+
+    /// A payment's UMS Pay id.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct TransactionStatusRequest {
+        /// The `transaction_request_id` the push returned.
+        pub transaction_request_id: String,
+    }
+
+    /// Polls a payment until it is final.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct WaitForStatusRequest {
+        /// The `transaction_request_id` the push returned.
+        pub transaction_request_id: String,
+        /// How long to wait, in milliseconds: 60,000 unless given, at most 3,600,000.
+        pub timeout_ms: Option<u32>,
+    }
+
+    /// A payment to confirm: its id, or the raw webhook body that claims it.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ConfirmPaymentRequest {
+        /// The `transaction_request_id` the push returned.
+        pub transaction_request_id: Option<String>,
+        /// The raw webhook body (exactly one of the two).
+        pub webhook: Option<String>,
+    }
+}
+
+impl StkPushRequest {
+    /// A push asking `phone` to pay `amount` KES, under your `reference`.
+    pub fn new(amount: u64, phone: impl Into<String>, reference: impl Into<String>) -> Self {
+        StkPushRequest {
+            amount,
+            phone: phone.into(),
+            reference: reference.into(),
+        }
+    }
+}
+
+impl WaitForStatusRequest {
+    /// `timeout_ms` when not given: one minute.
+    pub const DEFAULT_TIMEOUT_MS: u32 = 60_000;
+    /// The longest `timeout_ms` accepted: one hour.
+    pub const MAX_TIMEOUT_MS: u32 = 3_600_000;
+
+    /// How long to wait, checked.
+    pub fn timeout(&self) -> Result<Duration> {
+        let ms = self.timeout_ms.unwrap_or(Self::DEFAULT_TIMEOUT_MS);
+        if ms > Self::MAX_TIMEOUT_MS {
+            return Err(Error::invalid(
+                "timeout_ms",
+                format!("must be at most {}", Self::MAX_TIMEOUT_MS),
+            ));
+        }
+        Ok(Duration::from_millis(ms.into()))
+    }
+}
+
 /// UMS Pay operations of a [`Client`].
 pub struct UmsPay<'a> {
     pub(crate) client: &'a Client,
@@ -273,10 +336,15 @@ impl UmsPay<'_> {
     /// characters, no control characters). Never resent once it may have reached UMS Pay,
     /// not even after a 429: on [`Error::outcome_unknown`], look the payment up (by waiting
     /// for the webhook) before asking again.
-    pub fn stk_push(&self, amount: u64, phone: &str, reference: &str) -> Result<StkPush> {
-        let amount = validate::amount("amount", amount, MIN_AMOUNT, MAX_AMOUNT)?;
-        let msisdn = phone::parse_for("phone", phone)?;
-        let reference = validate::text("reference", reference, 1, REFERENCE_MAX)?;
+    pub fn stk_push(&self, request: &StkPushRequest) -> Result<StkPush> {
+        let amount = validate::amount(
+            "amount",
+            request.amount,
+            crate::limits::UMSPAY_MIN,
+            crate::limits::MPESA_MAX,
+        )?;
+        let msisdn = phone::parse_for("phone", &request.phone)?;
+        let reference = validate::text("reference", &request.reference, 1, REFERENCE_MAX)?;
         let config = self.config()?;
         let path = if config.legacy_endpoints {
             "intiatestk"
@@ -451,6 +519,19 @@ impl UmsPay<'_> {
                 thread::sleep(left.min(Duration::from_millis(100)));
             }
             pause = (pause * 3 / 2).min(POLL_MAX);
+        }
+    }
+
+    /// [`UmsPay::confirm_payment`] for a request naming the payment by id or by its raw
+    /// webhook body (exactly one of the two).
+    pub fn confirm(&self, request: &ConfirmPaymentRequest) -> Result<Option<CompletedPayment>> {
+        match (&request.transaction_request_id, &request.webhook) {
+            (Some(id), None) => self.confirm_payment(id.as_str()),
+            (None, Some(body)) => self.confirm_payment(&parse_webhook(body.as_bytes())?),
+            _ => Err(Error::invalid(
+                "transaction_request_id",
+                "give exactly one of `transaction_request_id` and `webhook`",
+            )),
         }
     }
 

@@ -69,6 +69,12 @@ pub struct WebhookEvent {
 }
 
 impl WebhookEvent {
+    /// The id redeliveries share: the transaction id and the event.
+    pub fn dedup_id(&self) -> Option<String> {
+        (!self.transaction_request_id.is_empty())
+            .then(|| format!("{}:{}", self.transaction_request_id, self.event.as_str()))
+    }
+
     /// True for `payment.completed`. Still confirm with a status query before shipping.
     pub fn is_completed(&self) -> bool {
         self.event == WebhookEventKind::Completed

@@ -3,11 +3,13 @@
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use super::ledger::{CallbackFate, LedgerRecord};
+use super::notify::Notifier;
 use super::{
     error, invalid, money, receipt, request_id, time, Body, C2bRegistration, Daraja, Pending,
     Result, State, Stats, Txn, C2B_PHONE_NO_NAMES,
@@ -134,6 +136,21 @@ pub(super) fn simulate(d: &Daraja, shared: &Shared, b: &Body, _version: u8) -> R
         "MiddleName": middle,
         "LastName": last,
     });
+    let ledger_index = d.state.lock().unwrap().add_ledger(LedgerRecord {
+        kind: "c2b",
+        command: command.clone(),
+        id: trans_id.clone(),
+        conversation_id: String::new(),
+        reference: bill_ref.clone(),
+        amount_cents: amount * 100,
+        debit_party: msisdn.clone(),
+        credit_party: shortcode.clone(),
+        outcome: None,
+        receipt: None,
+        paid: false,
+        final_at: Instant::now(),
+        callback: CallbackFate::Pending,
+    });
     d.stats.c2b_simulations.fetch_add(1, Ordering::SeqCst);
     shared.record_payment(
         "daraja",
@@ -143,6 +160,7 @@ pub(super) fn simulate(d: &Daraja, shared: &Shared, b: &Body, _version: u8) -> R
     let job = Job {
         agent: d.agent.clone(),
         callbacks: shared.callbacks.clone(),
+        notifier: d.notifier.clone(),
         state: d.state.clone(),
         stats: d.stats.clone(),
         pending: d.pending.clone(),
@@ -156,6 +174,9 @@ pub(super) fn simulate(d: &Daraja, shared: &Shared, b: &Body, _version: u8) -> R
         amount_cents: amount * 100,
         msisdn,
         shortcode,
+        command,
+        bill_ref,
+        ledger_index,
     };
     d.pending.start();
     thread::spawn(move || job.run());
@@ -173,6 +194,7 @@ pub(super) fn simulate(d: &Daraja, shared: &Shared, b: &Body, _version: u8) -> R
 struct Job {
     agent: ureq::Agent,
     callbacks: CallbackSender,
+    notifier: Arc<Notifier>,
     state: Arc<Mutex<State>>,
     stats: Arc<Stats>,
     pending: Arc<Pending>,
@@ -186,61 +208,93 @@ struct Job {
     amount_cents: i64,
     msisdn: String,
     shortcode: String,
+    command: String,
+    bill_ref: String,
+    ledger_index: usize,
 }
 
 /// What the merchant's validation endpoint said.
 enum Verdict {
     Accepted(Option<String>),
-    Rejected,
+    /// The merchant's `ResultCode` and `ResultDesc`.
+    Rejected(String, String),
     NoAnswer,
 }
 
 impl Job {
     fn run(mut self) {
         thread::sleep(self.delay);
-        let completed = match &self.registration {
+        const CANCELLED: (&str, &str) = (
+            "C2B00016",
+            "Cancelled: no validation answer and the registered ResponseType is Cancelled",
+        );
+        let refusal = match &self.registration {
             Some(reg) if self.validate => match self.ask_validation(&reg.validation_url) {
                 Verdict::Accepted(third_party) => {
                     if let Some(t) = third_party {
                         self.request["ThirdPartyTransID"] = Value::String(t);
                     }
-                    true
+                    None
                 }
-                Verdict::Rejected => false,
-                Verdict::NoAnswer => reg.response_type == "Completed",
+                Verdict::Rejected(code, desc) => Some((code, desc)),
+                Verdict::NoAnswer if reg.response_type == "Completed" => None,
+                Verdict::NoAnswer => Some((CANCELLED.0.to_string(), CANCELLED.1.to_string())),
             },
-            _ => true,
+            _ => None,
         };
-        if completed {
+        if let Some((code, desc)) = refusal {
+            let mut st = self.state.lock().unwrap();
+            let rec = &mut st.ledger[self.ledger_index];
+            rec.outcome = Some((code, desc));
+            rec.final_at = Instant::now();
+            rec.callback = CallbackFate::NotSent;
+        } else {
             let balance = {
                 let mut st = self.state.lock().unwrap();
                 st.working_cents += self.amount_cents;
-                st.txns.insert(
-                    self.trans_id.clone(),
+                st.add_txn(
+                    &self.trans_id,
                     Txn {
                         kind: "c2b",
+                        command: self.command.clone(),
                         amount_cents: self.amount_cents,
                         debit_party: self.msisdn.clone(),
                         credit_party: self.shortcode.clone(),
+                        reference: self.bill_ref.clone(),
                         originator_id: self.trans_id.clone(),
                         conversation_id: self.trans_id.clone(),
                         time: time::eat_now().compact(),
                         reversed: false,
+                        seq: 0,
                     },
                 );
+                let rec = &mut st.ledger[self.ledger_index];
+                rec.outcome = Some((
+                    "0".into(),
+                    "The service request is processed successfully.".into(),
+                ));
+                rec.receipt = Some(self.trans_id.clone());
+                rec.paid = true;
+                rec.final_at = Instant::now();
                 st.working_cents
             };
-            if let Some(reg) = &self.registration {
+            let fate = if let Some(reg) = &self.registration {
                 self.request["OrgAccountBalance"] = Value::String(money(balance));
                 self.stats.c2b_confirmations.fetch_add(1, Ordering::SeqCst);
-                self.callbacks.post_later(
-                    reg.confirmation_url.clone(),
+                self.notifier.send(
+                    &self.callbacks,
+                    "c2b",
+                    &reg.confirmation_url,
                     self.request.clone(),
                     Duration::ZERO,
                     self.retries,
                     self.retry_gap,
-                );
-            }
+                    None,
+                )
+            } else {
+                CallbackFate::NotSent
+            };
+            self.state.lock().unwrap().ledger[self.ledger_index].callback = fate;
         }
         self.pending.finish();
     }
@@ -267,15 +321,24 @@ impl Job {
             Some(Value::Number(n)) => n.as_f64() == Some(0.0),
             _ => return Verdict::NoAnswer,
         };
-        if accepted {
-            let third = reply
-                .get("ThirdPartyTransID")
+        if !accepted {
+            let code = match reply.get("ResultCode") {
+                Some(Value::String(s)) => s.trim().to_string(),
+                Some(other) => other.to_string(),
+                None => String::new(),
+            };
+            let desc = reply
+                .get("ResultDesc")
                 .and_then(Value::as_str)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string);
-            Verdict::Accepted(third)
-        } else {
-            Verdict::Rejected
+                .unwrap_or("Rejected")
+                .to_string();
+            return Verdict::Rejected(code, desc);
         }
+        let third = reply
+            .get("ThirdPartyTransID")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        Verdict::Accepted(third)
     }
 }

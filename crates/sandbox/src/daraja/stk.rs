@@ -3,12 +3,13 @@
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
+use base64::Engine as _;
 use serde_json::{json, Value};
 
+use super::ledger::LedgerRecord;
 use super::{
-    check_stk_password, check_timestamp, error, invalid, receipt, request_id, time, Body, Daraja,
-    Result, StkRecord, Txn, STK_PHONE_CANCELLED, STK_PHONE_INSUFFICIENT, STK_PHONE_TIMEOUT,
-    STK_PHONE_WRONG_PIN,
+    error, invalid, receipt, request_id, time, Body, Daraja, Result, StkRecord, Txn,
+    STK_PHONE_CANCELLED, STK_PHONE_INSUFFICIENT, STK_PHONE_TIMEOUT, STK_PHONE_WRONG_PIN,
 };
 use crate::http::Response;
 use crate::Shared;
@@ -72,6 +73,8 @@ pub(super) fn push(d: &Daraja, shared: &Shared, b: &Body) -> Result<Response> {
     );
     let merchant_id = request_id();
     let paid_receipt = (code == 0).then(receipt);
+    let ledger_index;
+    let ready_at = Instant::now() + s.callback_delay;
     {
         let mut st = d.state.lock().unwrap();
         if s.lock_subscriber {
@@ -92,7 +95,7 @@ pub(super) fn push(d: &Daraja, shared: &Shared, b: &Body) -> Result<Response> {
             StkRecord {
                 merchant_request_id: merchant_id.clone(),
                 phone: phone.clone(),
-                ready_at: Instant::now() + s.callback_delay,
+                ready_at,
                 result_code: code,
                 result_desc: desc.to_string(),
                 receipt: paid_receipt.clone(),
@@ -100,20 +103,37 @@ pub(super) fn push(d: &Daraja, shared: &Shared, b: &Body) -> Result<Response> {
         );
         if let Some(r) = &paid_receipt {
             st.working_cents += amount * 100;
-            st.txns.insert(
-                r.clone(),
+            st.add_txn(
+                r,
                 Txn {
                     kind: "stk",
+                    command: kind.clone(),
                     amount_cents: amount * 100,
                     debit_party: party_a.clone(),
                     credit_party: party_b.clone(),
+                    reference: account_ref.clone(),
                     originator_id: merchant_id.clone(),
                     conversation_id: checkout_id.clone(),
                     time: now.compact(),
                     reversed: false,
+                    seq: 0,
                 },
             );
         }
+        let mut record = LedgerRecord::decided(
+            "stk",
+            &kind,
+            &checkout_id,
+            &merchant_id,
+            &account_ref,
+            amount * 100,
+            (&party_a, &party_b),
+            &code.to_string(),
+            desc,
+            paid_receipt.clone(),
+        );
+        record.final_at = ready_at;
+        ledger_index = st.add_ledger(record);
     }
     d.stats.stk_pushes.fetch_add(1, Ordering::SeqCst);
     shared.record_payment(
@@ -138,11 +158,13 @@ pub(super) fn push(d: &Daraja, shared: &Shared, b: &Body) -> Result<Response> {
             {"Name": "PhoneNumber", "Value": phone_number},
         ]});
     }
-    d.send_later(
+    let fate = d.notify(
         shared,
+        "stk",
         &callback_url,
         json!({"Body": {"stkCallback": callback}}),
     );
+    d.state.lock().unwrap().ledger[ledger_index].callback = fate;
 
     Ok(Response::json(
         200,
@@ -185,4 +207,35 @@ pub(super) fn query(d: &Daraja, b: &Body) -> Result<Response> {
             "ResultDesc": rec.result_desc,
         }),
     ))
+}
+
+/// Checks a `YYYYMMDDHHmmss` Kenyan timestamp is within the tolerance of now.
+fn check_timestamp(d: &Daraja, b: &Body) -> Result<String> {
+    let ts = match b.get("Timestamp") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) if n.is_u64() => n.to_string(),
+        _ => return Err(invalid("Timestamp")),
+    };
+    let Some(at) = time::parse_eat_compact(&ts) else {
+        return Err(invalid("Timestamp"));
+    };
+    let tolerance = d.settings.timestamp_tolerance.as_secs() as i64;
+    if (at - time::unix_now()).abs() > tolerance {
+        return Err(invalid("Timestamp"));
+    }
+    Ok(ts)
+}
+
+/// Checks `Password` = base64(shortcode + passkey + timestamp) for the STK shortcode.
+fn check_stk_password(d: &Daraja, b: &Body, shortcode: &str, ts: &str) -> Result<()> {
+    let password = b.string("Password")?;
+    if shortcode != d.settings.shortcode {
+        return Err(error(500, "500.001.1001", "Merchant does not exist"));
+    }
+    let expected = base64::engine::general_purpose::STANDARD
+        .encode(format!("{shortcode}{}{ts}", d.settings.passkey));
+    if password.trim() != expected {
+        return Err(error(500, "500.001.1001", "Wrong credentials"));
+    }
+    Ok(())
 }

@@ -107,6 +107,63 @@ impl Civil {
     pub fn date(&self) -> String {
         format!("{:04}{:02}{:02}", self.y, self.mo, self.d)
     }
+
+    /// `YYYY-MM-DD`.
+    pub fn dashed_date(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.y, self.mo, self.d)
+    }
+
+    /// `YYYY-MM-DDTHH:mm:ssZ` (meaningful for a UTC time).
+    pub fn iso_z(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            self.y, self.mo, self.d, self.h, self.mi, self.s
+        )
+    }
+}
+
+/// Whether year-month-day is a real calendar date.
+pub(crate) fn valid_date(y: i64, mo: u32, d: u32) -> bool {
+    (1..=12).contains(&mo) && d >= 1 && d <= days_in_month(y, mo)
+}
+
+/// Parses `yyyymmdd` (Ratiba's dates) into days since the epoch; `None` when malformed.
+pub(crate) fn parse_ymd_compact(s: &str) -> Option<i64> {
+    if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let y = i64::from(s[0..4].parse::<u32>().ok()?);
+    let (mo, d) = (s[4..6].parse().ok()?, s[6..8].parse().ok()?);
+    valid_date(y, mo, d).then(|| days_from_civil(y, mo, d))
+}
+
+/// Parses `YYYY-MM-DD` (Bill Manager's `dueDate`); `None` when malformed.
+pub(crate) fn parse_ymd_dashed(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if s.len() != 10 || !s.is_ascii() || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    parse_ymd_compact(&format!("{}{}{}", &s[0..4], &s[5..7], &s[8..10]))
+}
+
+/// Parses a `YYYY-MM-DD HH:mm:ss` Kenyan time (Pull Transactions' dates) into Unix
+/// seconds; `None` when malformed.
+pub(crate) fn parse_eat_dashed(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if s.len() != 19 || !s.is_ascii() || b[10] != b' ' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    parse_ymd_dashed(&s[0..10])?;
+    let compact = format!(
+        "{}{}{}{}{}{}",
+        &s[0..4],
+        &s[5..7],
+        &s[8..10],
+        &s[11..13],
+        &s[14..16],
+        &s[17..19]
+    );
+    parse_eat_compact(&compact)
 }
 
 /// Parses a `YYYYMMDDHHmmss` Kenyan timestamp into Unix seconds; `None` when malformed.
@@ -152,5 +209,15 @@ mod tests {
         assert_eq!(civil_from_unix(951_782_400).compact(), "20000229000000");
         assert!(parse_eat_compact("20230229120000").is_none());
         assert!(parse_eat_compact("2024-01-01T00:").is_none());
+        assert_eq!(
+            parse_eat_dashed("2000-02-29 00:00:00"),
+            parse_eat_compact("20000229000000")
+        );
+        assert!(parse_eat_dashed("2023-02-29 00:00:00").is_none());
+        assert!(parse_eat_dashed("2023-02-28T00:00:00").is_none());
+        assert_eq!(parse_ymd_compact("19700102"), Some(1));
+        assert_eq!(parse_ymd_dashed("1970-01-02"), Some(1));
+        assert!(parse_ymd_compact("20231301").is_none());
+        assert_eq!(civil_from_unix(0).iso_z(), "1970-01-01T00:00:00Z");
     }
 }

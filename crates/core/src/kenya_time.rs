@@ -1,12 +1,9 @@
-//! Kenyan time (EAT, UTC+3, no daylight saving) and the M-Pesa Express password.
+//! Kenyan time (EAT, UTC+3, no daylight saving): the one place the offset is written.
 //!
 //! The host's timezone is never read: times are computed from the UNIX clock plus three
 //! hours, so a server running in UTC or New York still sends Nairobi time.
 
 use std::time::{SystemTime, UNIX_EPOCH};
-
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 
 /// East Africa Time's offset from UTC, in seconds.
 pub const EAT_OFFSET_SECONDS: i64 = 3 * 3600;
@@ -34,9 +31,14 @@ pub fn timestamp_at(at: SystemTime) -> String {
     )
 }
 
-/// `Password` of STK push and query: base64(shortcode + passkey + timestamp).
-pub fn stk_password(shortcode: &str, passkey: &str, timestamp: &str) -> String {
-    STANDARD.encode(format!("{shortcode}{passkey}{timestamp}"))
+/// Today's day number in Kenyan time and the seconds left in it (daily quotas reset at
+/// Nairobi midnight).
+pub(crate) fn day() -> (u64, u64) {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+        .saturating_add(EAT_OFFSET_SECONDS as u64);
+    (secs / 86_400, 86_400 - secs % 86_400)
 }
 
 /// True when `value` is a well-formed `YYYYMMDDHHmmss`.
@@ -83,18 +85,5 @@ mod tests {
         assert_eq!(at(1_704_056_400), "20240101000000");
         assert!(is_timestamp(&timestamp()));
         assert!(!is_timestamp("20241301000000"));
-    }
-
-    #[test]
-    fn password_matches_the_documented_form() {
-        let p = stk_password(
-            "174379",
-            "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919",
-            "20160216165627",
-        );
-        assert_eq!(
-            p,
-            "MTc0Mzc5YmZiMjc5ZjlhYTliZGJjZjE1OGU5N2RkNzFhNDY3Y2QyZTBjODkzMDU5YjEwZjc4ZTZiNzJhZGExZWQyYzkxOTIwMTYwMjE2MTY1NjI3"
-        );
     }
 }
