@@ -319,38 +319,37 @@ tuma_result tuma_statum_account_details(const tuma_client *client, const char *r
 /**
  * Runs `callbacks.receive`: `tuma_client_call(client, "callbacks.receive", request_json, result_json_out)`.
  *
- * Request `{"kind", "body"}` (`body`: the raw request body, as a string). Parses the
- * callback and claims its id for the store's `callback_lease_ms` (60000 by default).
- * Result `{"first_time", "status", "claim", "id", "callback"}`, by `status`:
+ * Request `{"kind", "body"}` (`body`: the raw request body, as a string). Claims the
+ * callback's id for the store's `callback_lease_ms` (60000 by default). Result
+ * `{"first_time", "status", "claim", "id", "callback"}`, by `status`:
  * - `"claimed"` (`first_time` true, `claim` a token): process it, then
- *   `tuma_callbacks_complete` (redeliveries are then `"done"`), or
- *   `tuma_callbacks_release` when processing failed (the next redelivery is claimed
- *   and processed). A worker that dies holding a claim loses it after the lease;
- * - `"in_progress"`: another worker holds the claim: answer non-200 (e.g. 503) so
- *   the provider delivers it again later;
+ *   `callbacks.complete` (redeliveries are then `"done"`), or `callbacks.release` when
+ *   processing failed (the next redelivery is claimed and processed). A worker that
+ *   dies holding a claim loses it after the lease;
+ * - `"in_progress"`: another worker holds the claim: answer non-200 (e.g. 503) so the
+ *   provider delivers it again later;
  * - `"done"`: a redelivery of a processed callback: answer 200, do nothing.
  *
- * `claim` is null unless claimed. A store failure is `TUMA_RESULT_STORE`, never a
- * guess: answer non-200.
+ * `claim` is null unless claimed. A store failure is a `store` error, never a guess:
+ * answer non-200.
  */
 tuma_result tuma_callbacks_receive(const tuma_client *client, const char *request_json, char **result_json_out);
 
 /**
  * Runs `callbacks.complete`: `tuma_client_call(client, "callbacks.complete", request_json, result_json_out)`.
  *
- * Request `{"claim"}` (from `tuma_callbacks_receive`). Marks the callback processed:
- * redeliveries are `"done"` for the store's `dedup_ttl_secs`. Result
- * `{"completed": true, "lease_held"}`; `lease_held` false: the lease had expired
- * before completion, so another worker may have processed it too.
+ * Request `{"claim"}` (from `callbacks.receive`): redeliveries are `"done"` for the
+ * store's `dedup_ttl_secs`. Result `{"completed": true, "lease_held"}`; `lease_held`
+ * false: the lease had expired before completion, so another worker may have
+ * processed it too.
  */
 tuma_result tuma_callbacks_complete(const tuma_client *client, const char *request_json, char **result_json_out);
 
 /**
  * Runs `callbacks.release`: `tuma_client_call(client, "callbacks.release", request_json, result_json_out)`.
  *
- * Request `{"claim"}` (from `tuma_callbacks_receive`). Gives the claim back after
- * processing failed, so the next redelivery is claimed and processed. Result
- * `{"released"}`: false when the lease had already expired.
+ * Request `{"claim"}` (from `callbacks.receive`): the next redelivery is claimed and
+ * processed. Result `{"released"}`: false when the lease had already expired.
  */
 tuma_result tuma_callbacks_release(const tuma_client *client, const char *request_json, char **result_json_out);
 
@@ -372,15 +371,14 @@ tuma_result tuma_daraja_stk_query(const tuma_client *client, const char *request
 /**
  * Runs `daraja.confirm_stk_payment`: `tuma_client_call(client, "daraja.confirm_stk_payment", request_json, result_json_out)`.
  *
- * Request `{"checkout_request_id"}` and/or `{"callback"}` (the raw callback body).
- * Result: the STK query's answer when Daraja confirms the payment, else null. A
+ * Request `{"checkout_request_id"}` and/or `{"callback"}` (the raw callback body). A
  * callback claiming success is first checked against the payment journal: a push
  * recorded there with another amount or phone, or (with a Redis store, or
- * `store.journal_required`) a push the journal does not hold, fails with
- * `TUMA_RESULT_INVALID_CALLBACK`: someone forged it. So does a callback Daraja does
- * not confirm, or whose `CheckoutRequestID` Daraja does not know. With the memory
- * store, a push the journal does not hold (another process may have made it) is
- * verified by the query alone.
+ * `store.journal_required`) a push the journal does not hold, fails with an
+ * `invalid_callback` error: someone forged it. So does a callback Daraja does not
+ * confirm, or whose `CheckoutRequestID` Daraja does not know. With the memory store, a
+ * push the journal does not hold (another process may have made it) is verified by the
+ * query alone.
  */
 tuma_result tuma_daraja_confirm_stk_payment(const tuma_client *client, const char *request_json, char **result_json_out);
 
@@ -442,13 +440,98 @@ tuma_result tuma_umspay_wait_for_status(const tuma_client *client, const char *r
 /**
  * Runs `umspay.confirm_payment`: `tuma_client_call(client, "umspay.confirm_payment", request_json, result_json_out)`.
  *
- * Request `{"transaction_request_id"}` or `{"webhook"}` (the raw webhook body).
- * Result: the completed payment when UMS Pay confirms it, else null. A webhook
- * saying "completed" is first checked against the payment journal, as with
- * `tuma_daraja_confirm_stk_payment` (amount, phone and reference), then against UMS
- * Pay; a disagreement fails with `TUMA_RESULT_INVALID_CALLBACK`.
+ * Request `{"transaction_request_id"}` or `{"webhook"}` (the raw webhook body). A
+ * webhook saying "completed" is first checked against the payment journal, as with
+ * `daraja.confirm_stk_payment` (amount, phone and reference), then against UMS Pay; a
+ * disagreement fails with an `invalid_callback` error.
  */
 tuma_result tuma_umspay_confirm_payment(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
+ * Runs `daraja.b2c_topup`: `tuma_client_call(client, "daraja.b2c_topup", request_json, result_json_out)`.
+ *
+ * the result arrives on the ResultURL.
+ */
+tuma_result tuma_daraja_b2c_topup(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
+ * Runs `daraja.b2pochi`: `tuma_client_call(client, "daraja.b2pochi", request_json, result_json_out)`.
+ *
+ * ResultURL.
+ */
+tuma_result tuma_daraja_b2pochi(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
+ * Runs `daraja.remit_tax`: `tuma_client_call(client, "daraja.remit_tax", request_json, result_json_out)`.
+ */
+tuma_result tuma_daraja_remit_tax(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
+ * Runs `daraja.b2b_express_checkout`: `tuma_client_call(client, "daraja.b2b_express_checkout", request_json, result_json_out)`.
+ *
+ * outcome arrives on the callback URL.
+ */
+tuma_result tuma_daraja_b2b_express_checkout(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
+ * Runs `daraja.pull_register`: `tuma_client_call(client, "daraja.pull_register", request_json, result_json_out)`.
+ */
+tuma_result tuma_daraja_pull_register(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
+ * Runs `daraja.pull_transactions`: `tuma_client_call(client, "daraja.pull_transactions", request_json, result_json_out)`.
+ */
+tuma_result tuma_daraja_pull_transactions(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
+ * Runs `daraja.ratiba_create`: `tuma_client_call(client, "daraja.ratiba_create", request_json, result_json_out)`.
+ *
+ * arrives on the callback URL.
+ */
+tuma_result tuma_daraja_ratiba_create(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
+ * Runs `daraja.bill_optin`: `tuma_client_call(client, "daraja.bill_optin", request_json, result_json_out)`.
+ */
+tuma_result tuma_daraja_bill_optin(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
+ * Runs `daraja.bill_change_optin`: `tuma_client_call(client, "daraja.bill_change_optin", request_json, result_json_out)`.
+ */
+tuma_result tuma_daraja_bill_change_optin(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
+ * Runs `daraja.bill_invoice`: `tuma_client_call(client, "daraja.bill_invoice", request_json, result_json_out)`.
+ */
+tuma_result tuma_daraja_bill_invoice(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
+ * Runs `daraja.bill_invoices`: `tuma_client_call(client, "daraja.bill_invoices", request_json, result_json_out)`.
+ */
+tuma_result tuma_daraja_bill_invoices(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
+ * Runs `daraja.bill_cancel_invoice`: `tuma_client_call(client, "daraja.bill_cancel_invoice", request_json, result_json_out)`.
+ */
+tuma_result tuma_daraja_bill_cancel_invoice(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
+ * Runs `daraja.bill_cancel_invoices`: `tuma_client_call(client, "daraja.bill_cancel_invoices", request_json, result_json_out)`.
+ */
+tuma_result tuma_daraja_bill_cancel_invoices(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
+ * Runs `daraja.bill_reconciliation`: `tuma_client_call(client, "daraja.bill_reconciliation", request_json, result_json_out)`.
+ */
+tuma_result tuma_daraja_bill_reconciliation(const tuma_client *client, const char *request_json, char **result_json_out);
+
+/**
+ * Runs `journal.reconcile`: `tuma_client_call(client, "journal.reconcile", request_json, result_json_out)`.
+ *
+ * (STK query, transaction status, UMS Pay status, Pull Transactions for C2B); queries
+ * only, paced, safe from several workers at once (docs/reconcile.md).
+ */
+tuma_result tuma_journal_reconcile(const tuma_client *client, const char *request_json, char **result_json_out);
 
 /**
  * Parses a `statum.result` callback: `tuma_parse_callback("statum.result", body, body_len, result_json_out)`.
@@ -491,6 +574,21 @@ tuma_result tuma_parse_daraja_queue_timeout(const uint8_t *body, size_t body_len
 tuma_result tuma_parse_umspay_webhook(const uint8_t *body, size_t body_len, char **result_json_out);
 
 /**
+ * Parses a `daraja.b2b_express_callback` callback: `tuma_parse_callback("daraja.b2b_express_callback", body, body_len, result_json_out)`.
+ */
+tuma_result tuma_parse_daraja_b2b_express_callback(const uint8_t *body, size_t body_len, char **result_json_out);
+
+/**
+ * Parses a `daraja.ratiba_callback` callback: `tuma_parse_callback("daraja.ratiba_callback", body, body_len, result_json_out)`.
+ */
+tuma_result tuma_parse_daraja_ratiba_callback(const uint8_t *body, size_t body_len, char **result_json_out);
+
+/**
+ * Parses a `daraja.bill_payment` callback: `tuma_parse_callback("daraja.bill_payment", body, body_len, result_json_out)`.
+ */
+tuma_result tuma_parse_daraja_bill_payment(const uint8_t *body, size_t body_len, char **result_json_out);
+
+/**
  * Runs the `phone.normalize` utility: `tuma_utility("phone.normalize", request_json, result_json_out)`.
  */
 tuma_result tuma_phone_normalize(const char *request_json, char **result_json_out);
@@ -524,6 +622,11 @@ tuma_result tuma_daraja_c2b_reject(const char *request_json, char **result_json_
  * Runs the `daraja.c2b_confirmation_ack` utility: `tuma_utility("daraja.c2b_confirmation_ack", request_json, result_json_out)`.
  */
 tuma_result tuma_daraja_c2b_confirmation_ack(const char *request_json, char **result_json_out);
+
+/**
+ * Runs the `daraja.bill_payment_ack` utility: `tuma_utility("daraja.bill_payment_ack", request_json, result_json_out)`.
+ */
+tuma_result tuma_daraja_bill_payment_ack(const char *request_json, char **result_json_out);
 
 #ifdef __cplusplus
 }  // extern "C"

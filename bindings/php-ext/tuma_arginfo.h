@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 352151d08a06c6e38ca6929fb13c5a8b078cd7e6 */
+ * Stub hash: 39b8767d07f2e5af24301e186c54b5fbc4505868 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tuma_Client___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, config, IS_ARRAY, 0)
@@ -20,6 +20,9 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Tuma_Client_callbacks, 0, 0, Tuma\\Inbox, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Tuma_Client_journal, 0, 0, Tuma\\Journal, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tuma_Client_call, 0, 1, IS_ARRAY, 1)
 	ZEND_ARG_TYPE_INFO(0, operation, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, request, IS_ARRAY, 0, "[]")
@@ -35,55 +38,83 @@ ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tuma_Provider___construct, 0, 0, 1)
 	ZEND_ARG_OBJ_INFO(0, client, Tuma\\Client, 0)
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tuma_Statum_sendSms, 0, 1, IS_ARRAY, 0)
-	ZEND_ARG_TYPE_INFO(0, request, IS_ARRAY, 0)
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tuma_Statum_sendSms, 0, 0, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, request, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
 
 #define arginfo_class_Tuma_Statum_airtime arginfo_class_Tuma_Statum_sendSms
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tuma_Statum_accountDetails, 0, 0, IS_ARRAY, 0)
-	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, request, IS_ARRAY, 0, "[]")
-ZEND_END_ARG_INFO()
+#define arginfo_class_Tuma_Statum_accountDetails arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Daraja_stkPush arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Daraja_stkPush arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Daraja_stkQuery arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Daraja_stkQuery arginfo_class_Tuma_Statum_sendSms
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tuma_Daraja_confirmStkPayment, 0, 0, IS_ARRAY, 1)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, request, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
 
-#define arginfo_class_Tuma_Daraja_c2bRegisterUrls arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Daraja_c2bRegisterUrls arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Daraja_c2bSimulate arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Daraja_c2bSimulate arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Daraja_b2c arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Daraja_b2c arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Daraja_b2b arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Daraja_b2b arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Daraja_transactionStatus arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Daraja_transactionStatus arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Daraja_accountBalance arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Daraja_accountBalance arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Daraja_reversal arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Daraja_reversal arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Daraja_dynamicQr arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Daraja_dynamicQr arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_UmsPay_stkPush arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Daraja_b2cTopup arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_UmsPay_transactionStatus arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Daraja_b2pochi arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_UmsPay_waitForStatus arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Daraja_remitTax arginfo_class_Tuma_Statum_sendSms
+
+#define arginfo_class_Tuma_Daraja_b2bExpressCheckout arginfo_class_Tuma_Statum_sendSms
+
+#define arginfo_class_Tuma_Daraja_pullRegister arginfo_class_Tuma_Statum_sendSms
+
+#define arginfo_class_Tuma_Daraja_pullTransactions arginfo_class_Tuma_Statum_sendSms
+
+#define arginfo_class_Tuma_Daraja_ratibaCreate arginfo_class_Tuma_Statum_sendSms
+
+#define arginfo_class_Tuma_Daraja_billOptin arginfo_class_Tuma_Statum_sendSms
+
+#define arginfo_class_Tuma_Daraja_billChangeOptin arginfo_class_Tuma_Statum_sendSms
+
+#define arginfo_class_Tuma_Daraja_billInvoice arginfo_class_Tuma_Statum_sendSms
+
+#define arginfo_class_Tuma_Daraja_billInvoices arginfo_class_Tuma_Statum_sendSms
+
+#define arginfo_class_Tuma_Daraja_billCancelInvoice arginfo_class_Tuma_Statum_sendSms
+
+#define arginfo_class_Tuma_Daraja_billCancelInvoices arginfo_class_Tuma_Statum_sendSms
+
+#define arginfo_class_Tuma_Daraja_billReconciliation arginfo_class_Tuma_Statum_sendSms
+
+#define arginfo_class_Tuma_UmsPay_stkPush arginfo_class_Tuma_Statum_sendSms
+
+#define arginfo_class_Tuma_UmsPay_transactionStatus arginfo_class_Tuma_Statum_sendSms
+
+#define arginfo_class_Tuma_UmsPay_waitForStatus arginfo_class_Tuma_Statum_sendSms
 
 #define arginfo_class_Tuma_UmsPay_confirmPayment arginfo_class_Tuma_Daraja_confirmStkPayment
 
-#define arginfo_class_Tuma_Inbox_receive arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Journal_reconcile arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Inbox_complete arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Inbox_receive arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Inbox_release arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Inbox_complete arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Inbox_firstTime arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Inbox_release arginfo_class_Tuma_Statum_sendSms
+
+#define arginfo_class_Tuma_Inbox_firstTime arginfo_class_Tuma_Statum_sendSms
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tuma_Callbacks_parse, 0, 2, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO(0, kind, IS_STRING, 0)
@@ -110,6 +141,12 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Tuma_Callbacks_umspayWebhook arginfo_class_Tuma_Callbacks_statumResult
 
+#define arginfo_class_Tuma_Callbacks_darajaB2bExpressCallback arginfo_class_Tuma_Callbacks_statumResult
+
+#define arginfo_class_Tuma_Callbacks_darajaRatibaCallback arginfo_class_Tuma_Callbacks_statumResult
+
+#define arginfo_class_Tuma_Callbacks_darajaBillPayment arginfo_class_Tuma_Callbacks_statumResult
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tuma_Utils_run, 0, 2, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO(0, name, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, request, IS_ARRAY, 0)
@@ -119,17 +156,19 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Tuma_Utils_phoneNormalize arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Utils_darajaStkPassword arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Utils_darajaStkPassword arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Utils_darajaTimestamp arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Utils_darajaTimestamp arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Utils_darajaSecurityCredential arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Utils_darajaSecurityCredential arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Utils_darajaC2BAccept arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Utils_darajaC2BAccept arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Utils_darajaC2BReject arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Utils_darajaC2BReject arginfo_class_Tuma_Statum_sendSms
 
-#define arginfo_class_Tuma_Utils_darajaC2BConfirmationAck arginfo_class_Tuma_Statum_accountDetails
+#define arginfo_class_Tuma_Utils_darajaC2BConfirmationAck arginfo_class_Tuma_Statum_sendSms
+
+#define arginfo_class_Tuma_Utils_darajaBillPaymentAck arginfo_class_Tuma_Statum_sendSms
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tuma_Exception___construct, 0, 0, 2)
 	ZEND_ARG_TYPE_INFO(0, message, IS_STRING, 0)
@@ -161,6 +200,7 @@ ZEND_METHOD(Tuma_Client, statum);
 ZEND_METHOD(Tuma_Client, daraja);
 ZEND_METHOD(Tuma_Client, umspay);
 ZEND_METHOD(Tuma_Client, callbacks);
+ZEND_METHOD(Tuma_Client, journal);
 ZEND_METHOD(Tuma_Client, call);
 ZEND_METHOD(Tuma_Client, operations);
 ZEND_METHOD(Tuma_Client, version);
@@ -179,10 +219,25 @@ ZEND_METHOD(Tuma_Daraja, transactionStatus);
 ZEND_METHOD(Tuma_Daraja, accountBalance);
 ZEND_METHOD(Tuma_Daraja, reversal);
 ZEND_METHOD(Tuma_Daraja, dynamicQr);
+ZEND_METHOD(Tuma_Daraja, b2cTopup);
+ZEND_METHOD(Tuma_Daraja, b2pochi);
+ZEND_METHOD(Tuma_Daraja, remitTax);
+ZEND_METHOD(Tuma_Daraja, b2bExpressCheckout);
+ZEND_METHOD(Tuma_Daraja, pullRegister);
+ZEND_METHOD(Tuma_Daraja, pullTransactions);
+ZEND_METHOD(Tuma_Daraja, ratibaCreate);
+ZEND_METHOD(Tuma_Daraja, billOptin);
+ZEND_METHOD(Tuma_Daraja, billChangeOptin);
+ZEND_METHOD(Tuma_Daraja, billInvoice);
+ZEND_METHOD(Tuma_Daraja, billInvoices);
+ZEND_METHOD(Tuma_Daraja, billCancelInvoice);
+ZEND_METHOD(Tuma_Daraja, billCancelInvoices);
+ZEND_METHOD(Tuma_Daraja, billReconciliation);
 ZEND_METHOD(Tuma_UmsPay, stkPush);
 ZEND_METHOD(Tuma_UmsPay, transactionStatus);
 ZEND_METHOD(Tuma_UmsPay, waitForStatus);
 ZEND_METHOD(Tuma_UmsPay, confirmPayment);
+ZEND_METHOD(Tuma_Journal, reconcile);
 ZEND_METHOD(Tuma_Inbox, receive);
 ZEND_METHOD(Tuma_Inbox, complete);
 ZEND_METHOD(Tuma_Inbox, release);
@@ -197,6 +252,9 @@ ZEND_METHOD(Tuma_Callbacks, darajaC2BValidation);
 ZEND_METHOD(Tuma_Callbacks, darajaC2BConfirmation);
 ZEND_METHOD(Tuma_Callbacks, darajaQueueTimeout);
 ZEND_METHOD(Tuma_Callbacks, umspayWebhook);
+ZEND_METHOD(Tuma_Callbacks, darajaB2bExpressCallback);
+ZEND_METHOD(Tuma_Callbacks, darajaRatibaCallback);
+ZEND_METHOD(Tuma_Callbacks, darajaBillPayment);
 ZEND_METHOD(Tuma_Utils, run);
 ZEND_METHOD(Tuma_Utils, names);
 ZEND_METHOD(Tuma_Utils, phoneNormalize);
@@ -206,6 +264,7 @@ ZEND_METHOD(Tuma_Utils, darajaSecurityCredential);
 ZEND_METHOD(Tuma_Utils, darajaC2BAccept);
 ZEND_METHOD(Tuma_Utils, darajaC2BReject);
 ZEND_METHOD(Tuma_Utils, darajaC2BConfirmationAck);
+ZEND_METHOD(Tuma_Utils, darajaBillPaymentAck);
 ZEND_METHOD(Tuma_Exception, __construct);
 ZEND_METHOD(Tuma_Exception, fromDetail);
 ZEND_METHOD(Tuma_Exception, kinds);
@@ -218,6 +277,7 @@ static const zend_function_entry class_Tuma_Client_methods[] = {
 	ZEND_ME(Tuma_Client, daraja, arginfo_class_Tuma_Client_daraja, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tuma_Client, umspay, arginfo_class_Tuma_Client_umspay, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tuma_Client, callbacks, arginfo_class_Tuma_Client_callbacks, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tuma_Client, journal, arginfo_class_Tuma_Client_journal, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tuma_Client, call, arginfo_class_Tuma_Client_call, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tuma_Client, operations, arginfo_class_Tuma_Client_operations, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Tuma_Client, version, arginfo_class_Tuma_Client_version, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
@@ -251,6 +311,20 @@ static const zend_function_entry class_Tuma_Daraja_methods[] = {
 	ZEND_ME(Tuma_Daraja, accountBalance, arginfo_class_Tuma_Daraja_accountBalance, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tuma_Daraja, reversal, arginfo_class_Tuma_Daraja_reversal, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tuma_Daraja, dynamicQr, arginfo_class_Tuma_Daraja_dynamicQr, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tuma_Daraja, b2cTopup, arginfo_class_Tuma_Daraja_b2cTopup, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tuma_Daraja, b2pochi, arginfo_class_Tuma_Daraja_b2pochi, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tuma_Daraja, remitTax, arginfo_class_Tuma_Daraja_remitTax, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tuma_Daraja, b2bExpressCheckout, arginfo_class_Tuma_Daraja_b2bExpressCheckout, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tuma_Daraja, pullRegister, arginfo_class_Tuma_Daraja_pullRegister, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tuma_Daraja, pullTransactions, arginfo_class_Tuma_Daraja_pullTransactions, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tuma_Daraja, ratibaCreate, arginfo_class_Tuma_Daraja_ratibaCreate, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tuma_Daraja, billOptin, arginfo_class_Tuma_Daraja_billOptin, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tuma_Daraja, billChangeOptin, arginfo_class_Tuma_Daraja_billChangeOptin, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tuma_Daraja, billInvoice, arginfo_class_Tuma_Daraja_billInvoice, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tuma_Daraja, billInvoices, arginfo_class_Tuma_Daraja_billInvoices, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tuma_Daraja, billCancelInvoice, arginfo_class_Tuma_Daraja_billCancelInvoice, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tuma_Daraja, billCancelInvoices, arginfo_class_Tuma_Daraja_billCancelInvoices, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tuma_Daraja, billReconciliation, arginfo_class_Tuma_Daraja_billReconciliation, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 
@@ -260,6 +334,12 @@ static const zend_function_entry class_Tuma_UmsPay_methods[] = {
 	ZEND_ME(Tuma_UmsPay, transactionStatus, arginfo_class_Tuma_UmsPay_transactionStatus, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tuma_UmsPay, waitForStatus, arginfo_class_Tuma_UmsPay_waitForStatus, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tuma_UmsPay, confirmPayment, arginfo_class_Tuma_UmsPay_confirmPayment, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Tuma_Journal_methods[] = {
+	ZEND_ME(Tuma_Journal, reconcile, arginfo_class_Tuma_Journal_reconcile, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 
@@ -284,6 +364,9 @@ static const zend_function_entry class_Tuma_Callbacks_methods[] = {
 	ZEND_ME(Tuma_Callbacks, darajaC2BConfirmation, arginfo_class_Tuma_Callbacks_darajaC2BConfirmation, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Tuma_Callbacks, darajaQueueTimeout, arginfo_class_Tuma_Callbacks_darajaQueueTimeout, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Tuma_Callbacks, umspayWebhook, arginfo_class_Tuma_Callbacks_umspayWebhook, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Tuma_Callbacks, darajaB2bExpressCallback, arginfo_class_Tuma_Callbacks_darajaB2bExpressCallback, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Tuma_Callbacks, darajaRatibaCallback, arginfo_class_Tuma_Callbacks_darajaRatibaCallback, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Tuma_Callbacks, darajaBillPayment, arginfo_class_Tuma_Callbacks_darajaBillPayment, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_FE_END
 };
 
@@ -298,6 +381,7 @@ static const zend_function_entry class_Tuma_Utils_methods[] = {
 	ZEND_ME(Tuma_Utils, darajaC2BAccept, arginfo_class_Tuma_Utils_darajaC2BAccept, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Tuma_Utils, darajaC2BReject, arginfo_class_Tuma_Utils_darajaC2BReject, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Tuma_Utils, darajaC2BConfirmationAck, arginfo_class_Tuma_Utils_darajaC2BConfirmationAck, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Tuma_Utils, darajaBillPaymentAck, arginfo_class_Tuma_Utils_darajaBillPaymentAck, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_FE_END
 };
 
@@ -428,6 +512,17 @@ static zend_class_entry *register_class_Tuma_UmsPay(zend_class_entry *class_entr
 	zend_class_entry ce, *class_entry;
 
 	INIT_NS_CLASS_ENTRY(ce, "Tuma", "UmsPay", class_Tuma_UmsPay_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Tuma_Provider);
+	class_entry->ce_flags |= ZEND_ACC_FINAL;
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Tuma_Journal(zend_class_entry *class_entry_Tuma_Provider)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Tuma", "Journal", class_Tuma_Journal_methods);
 	class_entry = zend_register_internal_class_ex(&ce, class_entry_Tuma_Provider);
 	class_entry->ce_flags |= ZEND_ACC_FINAL;
 

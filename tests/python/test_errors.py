@@ -99,7 +99,8 @@ def test_rate_limited(fake_server: Callable[..., FakeServer]) -> None:
     with pytest.raises(tuma.RateLimitedError) as info:
         statum_client(server.url).statum.account_details()
     e = info.value
-    assert e.retry_after == 2.0 and e.provider == "statum" and e.kind == "rate_limited"
+    assert e.retry_after == 2.0 and e.retry_after_ms == 2000
+    assert e.provider == "statum" and e.kind == "rate_limited"
 
 
 def test_network_error_before_sending_is_not_outcome_unknown() -> None:

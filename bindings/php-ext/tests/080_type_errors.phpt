@@ -26,8 +26,8 @@ foreach ($cases as $what => $fn) {
     $e = throws(TypeError::class, $fn);
     check($e !== null && !($e instanceof ArgumentCountError), "TypeError: $what", $e?->getMessage());
 }
-$e = throws(ArgumentCountError::class, fn () => $tuma->statum()->sendSms());
-check($e !== null, 'a required request is required');
+$e = throws(Tuma\InvalidInputException::class, fn () => $tuma->statum()->sendSms());
+check($e !== null && $e->field === 'sender_id', 'a missing request names its first field');
 $e = throws(ArgumentCountError::class, fn () => $tuma->statum()->accountDetails([], []));
 check($e !== null, 'too many arguments');
 check(stats()['requests'] === $before, 'nothing reached the sandbox');
@@ -49,7 +49,7 @@ ok - TypeError: Utils::phoneNormalize
 ok - TypeError: Utils::run
 ok - TypeError: Provider::__construct
 ok - TypeError: Exception::__construct
-ok - a required request is required
+ok - a missing request names its first field
 ok - too many arguments
 ok - nothing reached the sandbox
 ok - signatures are visible to reflection

@@ -7,7 +7,7 @@ use tuma::daraja::{
     Environment, ResultDetails, StkPushRequest,
 };
 use tuma::umspay::UmsPayConfig;
-use tuma::{Client, Config, HttpConfig, Secret, StatumConfig};
+use tuma::{Client, Config, HttpConfig, ReconcileRequest, Secret, StatumConfig};
 use tuma_sandbox::{Sandbox, SandboxConfig};
 
 use tuma_sandbox::receiver::WebhookReceiver;
@@ -64,6 +64,7 @@ pub fn run() -> Result<(), String> {
 
     statum(&client, &hooks)?;
     daraja_flows(&client, &hooks)?;
+    reconcile_dropped(&client, &sandbox, &hooks)?;
     umspay(&client, &hooks)?;
     println!(
         "\nDemo complete: every call above went through the tuma client to the local sandbox."
@@ -177,7 +178,7 @@ fn daraja_flows(client: &Client, hooks: &WebhookReceiver) -> Result<(), String> 
         "   {} — CheckoutRequestID {}",
         push.customer_message, push.checkout_request_id
     );
-    let paid = next_stk(hooks, &push.checkout_request_id)?;
+    let paid = next_stk(client, hooks, &push.checkout_request_id)?;
     println!(
         "   callback: {} — receipt {}, KES {}, phone {}",
         paid.status,
@@ -201,7 +202,7 @@ fn daraja_flows(client: &Client, hooks: &WebhookReceiver) -> Result<(), String> 
             "ORDER-1043",
         ))
         .map_err(|e| e.to_string())?;
-    let cancelled = next_stk(hooks, &push.checkout_request_id)?;
+    let cancelled = next_stk(client, hooks, &push.checkout_request_id)?;
     println!(
         "   callback: {:?} — \"{}\" (code {})",
         cancelled.outcome, cancelled.result_desc, cancelled.result_code
@@ -215,7 +216,7 @@ fn daraja_flows(client: &Client, hooks: &WebhookReceiver) -> Result<(), String> 
         "   accepted — OriginatorConversationID {} (keep it: a resend with it can never pay twice)",
         payout.originator_conversation_id
     );
-    let result = next_result(hooks, &payout.originator_conversation_id)?;
+    let result = next_result(client, hooks, &payout.originator_conversation_id)?;
     match &result.details {
         ResultDetails::B2c(b2c) => println!(
             "   result: {:?} — receipt {}, to {}",
@@ -256,6 +257,8 @@ fn daraja_flows(client: &Client, hooks: &WebhookReceiver) -> Result<(), String> 
         .next("/daraja/c2b/confirmation", WAIT)
         .ok_or("no C2B confirmation arrived")?;
     let c = tuma::daraja::parse_c2b_confirmation(&confirmation.body).map_err(|e| e.to_string())?;
+    // Through receive_callback, like every callback below: the payment journal records it.
+    claim(client, "daraja.c2b_confirmation", &confirmation.body)?;
     println!(
         "   confirmation {} — organisation balance now {}",
         c.trans_id, c.org_account_balance
@@ -265,7 +268,7 @@ fn daraja_flows(client: &Client, hooks: &WebhookReceiver) -> Result<(), String> 
     let asked = daraja
         .account_balance(&AccountBalanceRequest::default())
         .map_err(|e| e.to_string())?;
-    let result = next_result(hooks, &asked.originator_conversation_id)?;
+    let result = next_result(client, hooks, &asked.originator_conversation_id)?;
     if let ResultDetails::AccountBalance(balance) = &result.details {
         for account in &balance.accounts {
             println!(
@@ -279,7 +282,11 @@ fn daraja_flows(client: &Client, hooks: &WebhookReceiver) -> Result<(), String> 
     Ok(())
 }
 
-fn next_stk(hooks: &WebhookReceiver, checkout: &str) -> Result<tuma::daraja::StkCallback, String> {
+fn next_stk(
+    client: &Client,
+    hooks: &WebhookReceiver,
+    checkout: &str,
+) -> Result<tuma::daraja::StkCallback, String> {
     let delivery = hooks
         .next("/daraja/stk", WAIT)
         .ok_or("no STK callback arrived within 5 s")?;
@@ -287,10 +294,12 @@ fn next_stk(hooks: &WebhookReceiver, checkout: &str) -> Result<tuma::daraja::Stk
     if callback.checkout_request_id != checkout {
         return Err("the STK callback is for another push".into());
     }
+    claim(client, "daraja.stk_callback", &delivery.body)?;
     Ok(callback)
 }
 
 fn next_result(
+    client: &Client,
     hooks: &WebhookReceiver,
     originator: &str,
 ) -> Result<tuma::daraja::ResultCallback, String> {
@@ -301,7 +310,69 @@ fn next_result(
     if result.originator_conversation_id != originator {
         return Err("the result is for another request".into());
     }
+    claim(client, "daraja.result", &delivery.body)?;
     Ok(result)
+}
+
+/// An STK push whose callback the sandbox drops, settled by the reconciler.
+fn reconcile_dropped(
+    client: &Client,
+    sandbox: &Sandbox,
+    hooks: &WebhookReceiver,
+) -> Result<(), String> {
+    step("Daraja: reconciliation of an STK push whose callback is lost");
+    let normal = sandbox.daraja().tunables();
+    let mut dropping = normal.clone();
+    dropping.callback_drop_percent = 100;
+    dropping.callback_drop_kinds = vec!["stk".into()];
+    sandbox.daraja().set_tunables(dropping);
+    let pushed = client
+        .daraja()
+        .stk_push(&StkPushRequest::new("0708 374 149", 1_200, "ORDER-1044"))
+        .map_err(|e| e.to_string());
+    let waited = sandbox.daraja().wait_ledger_final(WAIT);
+    sandbox.daraja().set_tunables(normal);
+    let push = pushed?;
+    if !waited {
+        return Err("the sandbox did not finish the push within 5 s".into());
+    }
+    if hooks
+        .next("/daraja/stk", Duration::from_millis(300))
+        .is_some()
+    {
+        return Err("the STK callback arrived although the sandbox was to drop it".into());
+    }
+    println!(
+        "   pushed KES 1 200 as {}; the payer paid, but the sandbox dropped the callback",
+        push.checkout_request_id
+    );
+    let before = client
+        .journal_entry(tuma::Provider::Daraja, &push.checkout_request_id)
+        .map_err(|e| e.to_string())?
+        .ok_or("the push is not in the payment journal")?;
+    println!(
+        "   payment journal: {} KES {} ref {} — no outcome yet",
+        before.operation, before.amount, before.reference
+    );
+    let report = client
+        .reconcile(&ReconcileRequest::new(0))
+        .map_err(|e| e.to_string())?;
+    println!("   client.reconcile(older_than 0 s):");
+    for line in crate::reconcile::render(&report).lines() {
+        println!("     {line}");
+    }
+    let after = client
+        .journal_entry(tuma::Provider::Daraja, &push.checkout_request_id)
+        .map_err(|e| e.to_string())?
+        .and_then(|e| e.outcome)
+        .ok_or("the reconciler did not record the outcome")?;
+    println!(
+        "   payment journal now: {} (code {}, receipt {}) — asked, never paid again",
+        after.status,
+        after.result_code,
+        after.receipt.as_deref().unwrap_or("-")
+    );
+    Ok(())
 }
 
 fn umspay(client: &Client, hooks: &WebhookReceiver) -> Result<(), String> {

@@ -4,17 +4,19 @@
 //! tuma demo                       run every supported call against the embedded sandbox
 //! tuma sandbox [--port N]         run the provider emulator until killed
 //! tuma call <operation> [JSON]    run any operation (config from TUMA_* variables)
+//! tuma reconcile --older-than 60s settle journaled payments whose callbacks never came
 //! tuma operations                 list the operations, callback kinds and utilities
 //! tuma phone <number>             normalise a Kenyan phone number and guess its carrier
 //! ```
 
 mod demo;
+mod reconcile;
 
 use std::process::ExitCode;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage:\n  tuma demo\n  tuma sandbox [--port N]\n  tuma call <operation> [JSON request]\n  tuma operations\n  tuma phone <number>\n\nThe client for `tuma call` is configured from TUMA_* environment variables (see the README)."
+        "usage:\n  tuma demo\n  tuma sandbox [--port N]\n  tuma call <operation> [JSON request]\n  tuma reconcile [--older-than 60s] [--limit N] [--rate N] [--wait 10s] [--result-url URL] [--no-c2b] [--c2b-lookback 24h] [--not-found-after 30m] [--json]\n  tuma operations\n  tuma phone <number>\n\nThe client for `tuma call` and `tuma reconcile` is configured from TUMA_* environment variables (see the README)."
     );
     ExitCode::from(2)
 }
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(),
         Some("sandbox") => run_sandbox(&args[1..]),
         Some("call") if args.len() >= 2 => call(&args[1], args.get(2).map(String::as_str)),
+        Some("reconcile") => reconcile::run(&args[1..]),
         Some("operations") => {
             println!("operations:");
             for op in tuma::ops::operations() {

@@ -4,12 +4,18 @@
 
 use serde::Serialize;
 
-use crate::daraja::{C2bPayment, QueueTimeout, ResultCallback, StkCallback};
+use crate::daraja::{
+    B2bExpressCallback, BillPayment, C2bPayment, QueueTimeout, RatibaCallback, ResultCallback,
+    StkCallback,
+};
 use crate::error::{Error, Result};
 use crate::statum::{AirtimeResult, StatumResult};
 use crate::umspay::WebhookEvent;
 
 /// A parsed callback of any kind. Serialised as the inner value (no tag).
+// One value per callback received, moved once: boxing the large result would only add an
+// allocation (and change the public variant's type).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Callback {
@@ -29,6 +35,12 @@ pub enum Callback {
     DarajaQueueTimeout(QueueTimeout),
     /// `umspay.webhook`: a UMS Pay payment event.
     UmsPayWebhook(WebhookEvent),
+    /// `daraja.b2b_express_callback`: a B2B Express Checkout's outcome.
+    DarajaB2bExpressCallback(B2bExpressCallback),
+    /// `daraja.ratiba_callback`: a standing order request's outcome (M-Pesa Ratiba).
+    DarajaRatibaCallback(RatibaCallback),
+    /// `daraja.bill_payment`: a Bill Manager payment notification.
+    DarajaBillPayment(BillPayment),
 }
 
 /// Every callback kind, in the order the bindings list them, with its binding type name.
@@ -41,6 +53,9 @@ pub const KINDS: &[(&str, &str)] = &[
     ("daraja.c2b_confirmation", "C2bPayment"),
     ("daraja.queue_timeout", "QueueTimeout"),
     ("umspay.webhook", "UmsPayWebhookEvent"),
+    ("daraja.b2b_express_callback", "B2bExpressCallback"),
+    ("daraja.ratiba_callback", "RatibaCallback"),
+    ("daraja.bill_payment", "BillPayment"),
 ];
 
 impl Callback {
@@ -65,6 +80,15 @@ impl Callback {
                 Callback::DarajaQueueTimeout(crate::daraja::parse_queue_timeout(body)?)
             }
             "umspay.webhook" => Callback::UmsPayWebhook(crate::umspay::parse_webhook(body)?),
+            "daraja.b2b_express_callback" => {
+                Callback::DarajaB2bExpressCallback(crate::daraja::parse_b2b_express_callback(body)?)
+            }
+            "daraja.ratiba_callback" => {
+                Callback::DarajaRatibaCallback(crate::daraja::parse_ratiba_callback(body)?)
+            }
+            "daraja.bill_payment" => {
+                Callback::DarajaBillPayment(crate::daraja::parse_bill_payment(body)?)
+            }
             other => {
                 return Err(Error::invalid(
                     "kind",
@@ -90,6 +114,9 @@ impl Callback {
             }
             Callback::DarajaQueueTimeout(t) => t.dedup_id(),
             Callback::UmsPayWebhook(w) => w.dedup_id(),
+            Callback::DarajaB2bExpressCallback(c) => c.dedup_id(),
+            Callback::DarajaRatibaCallback(c) => c.dedup_id(),
+            Callback::DarajaBillPayment(p) => p.dedup_id(),
         };
         id.filter(|id| !id.is_empty())
     }

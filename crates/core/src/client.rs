@@ -27,6 +27,8 @@ pub(crate) struct Inner {
     pub statum_authorization: Option<crate::Secret>,
     /// The worker pool of the asynchronous bindings, made on first use.
     pub pool: std::sync::OnceLock<Arc<crate::pool::WorkerPool>>,
+    /// The payment journal's index names for this client's provider accounts.
+    pub journal: crate::journal::JournalScope,
 }
 
 impl std::fmt::Debug for Client {
@@ -49,6 +51,7 @@ impl Client {
         let daraja = crate::daraja::DarajaState::new(config.daraja.as_ref(), &store)?;
         let umspay = crate::umspay::UmsPayState::new(config.umspay.as_ref(), &store);
         let statum_authorization = config.statum.as_ref().map(crate::statum::authorization);
+        let journal = crate::journal::JournalScope::new(&config);
         Ok(Client {
             inner: Arc::new(Inner {
                 config,
@@ -58,6 +61,7 @@ impl Client {
                 umspay,
                 statum_authorization,
                 pool: std::sync::OnceLock::new(),
+                journal,
             }),
         })
     }
@@ -167,6 +171,10 @@ impl Client {
     /// - [`Claim::Done`]: a redelivery of a processed callback: answer 200, do nothing.
     ///
     /// A store that fails or answers late is an [`crate::Error::Store`], never "done".
+    ///
+    /// A claimed callback about a payment also records its final outcome in the payment
+    /// journal (STK callbacks, ResultURL results, UMS Pay webhooks; a C2B confirmation is
+    /// recorded as a payment): see [`Client::reconcile`].
     pub fn receive_callback(&self, kind: &str, body: &[u8]) -> Result<ReceivedCallback> {
         let callback = crate::callback::Callback::parse(kind, body)?;
         let id = callback.dedup_id().ok_or_else(|| {
@@ -179,6 +187,9 @@ impl Client {
             self.inner
                 .store
                 .claim(&format!("seen:{key}"), &holder, self.callback_lease())?;
+        if status == Claim::Claimed {
+            crate::journal::Journal::of(self).record_callback(&callback);
+        }
         Ok(ReceivedCallback {
             first_time: status == Claim::Claimed,
             status,
@@ -207,16 +218,27 @@ impl Client {
 }
 
 impl Client {
-    /// The payment journal's record of the push the provider knows as `id`
-    /// (`CheckoutRequestID` for Daraja, `transaction_request_id` for UMS Pay): your
-    /// reference, the phone and amount pushed. A push whose outcome was unknown is found
-    /// here once its callback was verified (it is matched by phone and amount).
+    /// The payment journal's record of the payment the provider knows as `id`
+    /// (`CheckoutRequestID`, B2C/B2B/reversal `OriginatorConversationID` or C2B `TransID`
+    /// for Daraja, `transaction_request_id` for UMS Pay): your reference, the phone and
+    /// amount, and its final outcome once a callback or a query told it. A push whose
+    /// outcome was unknown is found here once its callback was verified (it is matched by
+    /// phone and amount).
     pub fn journal_entry(
         &self,
         provider: crate::Provider,
         id: &str,
     ) -> Result<Option<crate::JournalEntry>> {
         crate::journal::Journal::of(self).find(provider, id, "", None)
+    }
+
+    /// Finds every payment of the journal older than `older_than_ms` without a final
+    /// outcome, asks its provider (STK query, transaction status, UMS Pay status; Pull
+    /// Transactions for C2B payments nobody confirmed), and records and returns what it
+    /// learnt. Only queries are sent, never a payment. See [`crate::ReconcileRequest`] and
+    /// docs/reconcile.md.
+    pub fn reconcile(&self, request: &crate::ReconcileRequest) -> Result<crate::ReconcileReport> {
+        crate::reconcile::run(self, request)
     }
 }
 

@@ -40,6 +40,7 @@ pub mod ops;
 mod payment_status;
 pub mod phone;
 pub mod pool;
+mod reconcile;
 mod refusals;
 mod registry;
 pub mod request;
@@ -57,9 +58,10 @@ pub use client::{
 };
 pub use config::{Config, HttpConfig, StatumConfig};
 pub use error::{ApiError, Error, ErrorKind, Fate, Provider, Recovery, Result};
-pub use journal::JournalEntry;
+pub use journal::{JournalEntry, JournalOutcome, OutcomeSource};
 pub use payment_status::PaymentStatus;
 pub use phone::{Carrier, Phone};
+pub use reconcile::{ReconcileAction, ReconcileReport, ReconcileRequest, ReconciledPayment};
 pub use secret::Secret;
 pub use store::Claim;
 

@@ -16,3 +16,6 @@ pub const UMSPAY_MIN: u64 = 10;
 pub const AIRTIME_MIN: u64 = 5;
 /// Statum airtime: the most one top-up can buy.
 pub const AIRTIME_MAX: u64 = 10_000;
+/// The least a Business to Pochi payment can send (B2C's limits apply: "same fields as B2C
+/// v3"); the most is [`MPESA_MAX`].
+pub const B2POCHI_MIN: u64 = B2C_MIN;

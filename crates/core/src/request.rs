@@ -1,7 +1,7 @@
 //! Request documents: how an operation's request struct is read from JSON (with errors that
 //! name the field and the rule) and described to the binding generator.
 //!
-//! A request struct is declared once, inside [`request!`](crate::request::request): its
+//! A request struct is declared once, inside the crate-internal `request!` macro: its
 //! fields, their Rust types and their doc comments become the struct, its JSON reader
 //! ([`Request::from_args`]) and its description ([`Request::fields`]). What a field accepts
 //! follows from its type ([`FieldType`]):
@@ -76,7 +76,7 @@ pub trait FieldType: Sized {
     }
 }
 
-/// A request struct declared with [`request!`](crate::request::request).
+/// A request struct declared with the crate-internal `request!` macro.
 pub trait Request: Sized {
     /// Reads the struct from a JSON request document.
     fn from_args(args: &Args<'_>) -> Result<Self>;

@@ -261,6 +261,13 @@ fn every_provider_speaks_the_same_outcomes() {
             status,
             "{phone}"
         );
+        // Rust users get the typed callback, not JSON.
+        match &received.callback {
+            tuma::Callback::DarajaStkCallback(stk) => {
+                assert_eq!(stk.checkout_request_id, push.checkout_request_id)
+            }
+            other => panic!("an STK callback parsed as {other:?}"),
+        }
         let query = client
             .daraja()
             .stk_query(&push.checkout_request_id)

@@ -111,7 +111,7 @@ fn fleet_worker() {
                 match client.umspay().stk_push(&tuma::umspay::StkPushRequest::new(
                     100,
                     "0712345678",
-                    &format!("R{i}"),
+                    format!("R{i}"),
                 )) {
                     Ok(_) => sent += 1,
                     Err(e) if e.kind() == "rate_limited" && e.to_string().contains("daily") => {

@@ -656,7 +656,7 @@ fn no_call_runs_past_its_deadline() {
             .stk_push(&tuma::umspay::StkPushRequest::new(
                 10,
                 "0712345678",
-                &format!("RL{i}"),
+                format!("RL{i}"),
             ));
         let elapsed = started.elapsed();
         worst = worst.max(elapsed);

@@ -240,6 +240,60 @@ fn no_secret_in_errors_debug_output_error_json_or_logs() {
             "umspay.confirm_payment",
             json!({"transaction_request_id": ums_id}),
         ),
+        (
+            "daraja.b2c_topup",
+            json!({"party_b": "600981", "amount": 10, "account_reference": "A1", "remarks": "top up"}),
+        ),
+        (
+            "daraja.b2pochi",
+            json!({"phone": "254708374149", "amount": 10, "remarks": "pay", "shortcode": "600981"}),
+        ),
+        (
+            "daraja.remit_tax",
+            json!({"amount": 10, "account_reference": "PRN1", "remarks": "tax"}),
+        ),
+        (
+            "daraja.b2b_express_checkout",
+            json!({"primary_short_code": "600100", "amount": 10, "payment_ref": "P1", "callback_url": "https://example.com/e", "partner_name": "Shop"}),
+        ),
+        (
+            "daraja.pull_register",
+            json!({"nominated_number": "0708374149", "callback_url": "https://example.com/p"}),
+        ),
+        ("daraja.pull_transactions", json!({})),
+        (
+            "daraja.ratiba_create",
+            json!({"standing_order_name": "S1", "phone": "0708374149", "amount": 10, "frequency": "monthly", "start_date": "20300101", "end_date": "20301231", "account_reference": "A1", "callback_url": "https://example.com/r"}),
+        ),
+        (
+            "daraja.bill_optin",
+            json!({"email": "b@example.com", "official_contact": "0708374149", "send_reminders": true, "callback_url": "https://example.com/b"}),
+        ),
+        (
+            "daraja.bill_change_optin",
+            json!({"email": "b@example.com", "official_contact": "0708374149", "send_reminders": false, "callback_url": "https://example.com/b"}),
+        ),
+        (
+            "daraja.bill_invoice",
+            json!({"external_reference": "S-1", "billed_full_name": "Jane", "billed_phone_number": "0708374149", "billed_period": "May 2030", "invoice_name": "Fees", "due_date": "2030-05-31", "account_reference": "A1", "amount": 10}),
+        ),
+        (
+            "daraja.bill_invoices",
+            json!({"invoices": [{"external_reference": "S-2", "billed_full_name": "Jane", "billed_phone_number": "0708374149", "billed_period": "May 2030", "invoice_name": "Fees", "due_date": "2030-05-31", "account_reference": "A1", "amount": 10}]}),
+        ),
+        (
+            "daraja.bill_cancel_invoice",
+            json!({"external_reference": "S-1"}),
+        ),
+        (
+            "daraja.bill_cancel_invoices",
+            json!({"invoices": [{"external_reference": "S-2"}]}),
+        ),
+        (
+            "daraja.bill_reconciliation",
+            json!({"payment_date": "2030-05-01", "paid_amount": 10, "account_reference": "A1", "transaction_id": "TQ4K7XG2MB", "phone_number": "0708374149", "full_name": "Jane", "invoice_name": "Fees", "external_reference": "S-1"}),
+        ),
+        ("journal.reconcile", json!({"older_than_ms": 0})),
         // The store is unreachable: a typed error that must not show the Redis password.
         ("callbacks.first_time", json!({"id": "x"})),
         (

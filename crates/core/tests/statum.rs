@@ -559,7 +559,7 @@ fn one_client_shared_by_eight_threads() {
                         .send_sms(&tuma::statum::SendSmsRequest::new(
                             "TUMA",
                             "0712345678",
-                            &format!("thread {t} message {i}"),
+                            format!("thread {t} message {i}"),
                         ))
                         .unwrap();
                     ids.push(r.request_id);

@@ -249,7 +249,7 @@ fn thirty_calls_from_eight_threads_stay_under_the_rate_limit() {
                             .stk_push(&tuma::umspay::StkPushRequest::new(
                                 10 + i as u64,
                                 PAYS,
-                                &format!("T{t}-{i}"),
+                                format!("T{t}-{i}"),
                             ))
                             .map(|_| ())
                     } else {
@@ -372,7 +372,7 @@ fn a_lower_configured_rate_is_respected() {
             .stk_push(&tuma::umspay::StkPushRequest::new(
                 10,
                 PAYS,
-                &format!("R-{i}"),
+                format!("R-{i}"),
             ))
             .unwrap();
     }

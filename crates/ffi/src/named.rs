@@ -1,5 +1,5 @@
-//! One named C function per operation, callback kind and utility, generated from the
-//! lists below: the only place to add one. Tests assert that each list equals the core's
+//! One named C function per operation, callback kind and utility, from the lists in
+//! `generated.rs` (written by tuma-gen from the core's table; never edited by hand). Tests assert that each list equals the core's
 //! (`tuma::ops::operations()`, `callback_kinds()`, `utilities()`), and the header
 //! generator prints the C prototypes from these same lists.
 
@@ -73,90 +73,9 @@ macro_rules! utilities {
     };
 }
 
-operations! {
-    tuma_statum_send_sms => "statum.send_sms",
-    tuma_statum_airtime => "statum.airtime",
-    tuma_statum_account_details => "statum.account_details",
-    ///
-    /// Request `{"kind", "body"}` (`body`: the raw request body, as a string). Parses the
-    /// callback and claims its id for the store's `callback_lease_ms` (60000 by default).
-    /// Result `{"first_time", "status", "claim", "id", "callback"}`, by `status`:
-    /// - `"claimed"` (`first_time` true, `claim` a token): process it, then
-    ///   `tuma_callbacks_complete` (redeliveries are then `"done"`), or
-    ///   `tuma_callbacks_release` when processing failed (the next redelivery is claimed
-    ///   and processed). A worker that dies holding a claim loses it after the lease;
-    /// - `"in_progress"`: another worker holds the claim: answer non-200 (e.g. 503) so
-    ///   the provider delivers it again later;
-    /// - `"done"`: a redelivery of a processed callback: answer 200, do nothing.
-    ///
-    /// `claim` is null unless claimed. A store failure is `TUMA_RESULT_STORE`, never a
-    /// guess: answer non-200.
-    tuma_callbacks_receive => "callbacks.receive",
-    ///
-    /// Request `{"claim"}` (from `tuma_callbacks_receive`). Marks the callback processed:
-    /// redeliveries are `"done"` for the store's `dedup_ttl_secs`. Result
-    /// `{"completed": true, "lease_held"}`; `lease_held` false: the lease had expired
-    /// before completion, so another worker may have processed it too.
-    tuma_callbacks_complete => "callbacks.complete",
-    ///
-    /// Request `{"claim"}` (from `tuma_callbacks_receive`). Gives the claim back after
-    /// processing failed, so the next redelivery is claimed and processed. Result
-    /// `{"released"}`: false when the lease had already expired.
-    tuma_callbacks_release => "callbacks.release",
-    tuma_callbacks_first_time => "callbacks.first_time",
-    tuma_daraja_stk_push => "daraja.stk_push",
-    tuma_daraja_stk_query => "daraja.stk_query",
-    ///
-    /// Request `{"checkout_request_id"}` and/or `{"callback"}` (the raw callback body).
-    /// Result: the STK query's answer when Daraja confirms the payment, else null. A
-    /// callback claiming success is first checked against the payment journal: a push
-    /// recorded there with another amount or phone, or (with a Redis store, or
-    /// `store.journal_required`) a push the journal does not hold, fails with
-    /// `TUMA_RESULT_INVALID_CALLBACK`: someone forged it. So does a callback Daraja does
-    /// not confirm, or whose `CheckoutRequestID` Daraja does not know. With the memory
-    /// store, a push the journal does not hold (another process may have made it) is
-    /// verified by the query alone.
-    tuma_daraja_confirm_stk_payment => "daraja.confirm_stk_payment",
-    tuma_daraja_c2b_register_urls => "daraja.c2b_register_urls",
-    tuma_daraja_c2b_simulate => "daraja.c2b_simulate",
-    tuma_daraja_b2c => "daraja.b2c",
-    tuma_daraja_b2b => "daraja.b2b",
-    tuma_daraja_transaction_status => "daraja.transaction_status",
-    tuma_daraja_account_balance => "daraja.account_balance",
-    tuma_daraja_reversal => "daraja.reversal",
-    tuma_daraja_dynamic_qr => "daraja.dynamic_qr",
-    tuma_umspay_stk_push => "umspay.stk_push",
-    tuma_umspay_transaction_status => "umspay.transaction_status",
-    tuma_umspay_wait_for_status => "umspay.wait_for_status",
-    ///
-    /// Request `{"transaction_request_id"}` or `{"webhook"}` (the raw webhook body).
-    /// Result: the completed payment when UMS Pay confirms it, else null. A webhook
-    /// saying "completed" is first checked against the payment journal, as with
-    /// `tuma_daraja_confirm_stk_payment` (amount, phone and reference), then against UMS
-    /// Pay; a disagreement fails with `TUMA_RESULT_INVALID_CALLBACK`.
-    tuma_umspay_confirm_payment => "umspay.confirm_payment",
-}
-
-callbacks! {
-    tuma_parse_statum_result => "statum.result",
-    tuma_parse_statum_airtime_result => "statum.airtime_result",
-    tuma_parse_daraja_stk_callback => "daraja.stk_callback",
-    tuma_parse_daraja_result => "daraja.result",
-    tuma_parse_daraja_c2b_validation => "daraja.c2b_validation",
-    tuma_parse_daraja_c2b_confirmation => "daraja.c2b_confirmation",
-    tuma_parse_daraja_queue_timeout => "daraja.queue_timeout",
-    tuma_parse_umspay_webhook => "umspay.webhook",
-}
-
-utilities! {
-    tuma_phone_normalize => "phone.normalize",
-    tuma_daraja_stk_password => "daraja.stk_password",
-    tuma_daraja_timestamp => "daraja.timestamp",
-    tuma_daraja_security_credential => "daraja.security_credential",
-    tuma_daraja_c2b_accept => "daraja.c2b_accept",
-    tuma_daraja_c2b_reject => "daraja.c2b_reject",
-    tuma_daraja_c2b_confirmation_ack => "daraja.c2b_confirmation_ack",
-}
+// The lists, with each operation's documentation, are generated from the core's table
+// (`make gen`).
+include!("generated.rs");
 
 #[cfg(test)]
 mod tests {

@@ -106,6 +106,7 @@ const ERROR_ATTRIBUTES: &[&str] = &[
     "request_id",
     "field",
     "retry_after",
+    "retry_after_ms",
     "recovery",
 ];
 
@@ -190,6 +191,15 @@ fn to_py_err(error: tuma::Error) -> PyErr {
             error
                 .retry_after()
                 .map(|d| d.as_secs_f64())
+                .into_pyobject(py)
+                .unwrap(),
+        );
+        // The same in milliseconds, as every other binding and the error JSON spell it.
+        set(
+            "retry_after_ms",
+            error
+                .retry_after()
+                .map(|d| d.as_millis() as u64)
                 .into_pyobject(py)
                 .unwrap(),
         );

@@ -100,6 +100,12 @@ final class Client
         return new Inbox($this);
     }
 
+    /** The payment journal: reconcile payments whose outcome is not known yet. */
+    public function journal(): Journal
+    {
+        return new Journal($this);
+    }
+
     /**
      * Runs any operation by name, e.g. `call('statum.send_sms', [...])`.
      *

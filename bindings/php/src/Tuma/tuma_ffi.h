@@ -99,6 +99,36 @@ tuma_result tuma_umspay_wait_for_status(const tuma_client *client, const char *r
 
 tuma_result tuma_umspay_confirm_payment(const tuma_client *client, const char *request_json, char **result_json_out);
 
+tuma_result tuma_daraja_b2c_topup(const tuma_client *client, const char *request_json, char **result_json_out);
+
+tuma_result tuma_daraja_b2pochi(const tuma_client *client, const char *request_json, char **result_json_out);
+
+tuma_result tuma_daraja_remit_tax(const tuma_client *client, const char *request_json, char **result_json_out);
+
+tuma_result tuma_daraja_b2b_express_checkout(const tuma_client *client, const char *request_json, char **result_json_out);
+
+tuma_result tuma_daraja_pull_register(const tuma_client *client, const char *request_json, char **result_json_out);
+
+tuma_result tuma_daraja_pull_transactions(const tuma_client *client, const char *request_json, char **result_json_out);
+
+tuma_result tuma_daraja_ratiba_create(const tuma_client *client, const char *request_json, char **result_json_out);
+
+tuma_result tuma_daraja_bill_optin(const tuma_client *client, const char *request_json, char **result_json_out);
+
+tuma_result tuma_daraja_bill_change_optin(const tuma_client *client, const char *request_json, char **result_json_out);
+
+tuma_result tuma_daraja_bill_invoice(const tuma_client *client, const char *request_json, char **result_json_out);
+
+tuma_result tuma_daraja_bill_invoices(const tuma_client *client, const char *request_json, char **result_json_out);
+
+tuma_result tuma_daraja_bill_cancel_invoice(const tuma_client *client, const char *request_json, char **result_json_out);
+
+tuma_result tuma_daraja_bill_cancel_invoices(const tuma_client *client, const char *request_json, char **result_json_out);
+
+tuma_result tuma_daraja_bill_reconciliation(const tuma_client *client, const char *request_json, char **result_json_out);
+
+tuma_result tuma_journal_reconcile(const tuma_client *client, const char *request_json, char **result_json_out);
+
 tuma_result tuma_parse_statum_result(const uint8_t *body, size_t body_len, char **result_json_out);
 
 tuma_result tuma_parse_statum_airtime_result(const uint8_t *body, size_t body_len, char **result_json_out);
@@ -115,6 +145,12 @@ tuma_result tuma_parse_daraja_queue_timeout(const uint8_t *body, size_t body_len
 
 tuma_result tuma_parse_umspay_webhook(const uint8_t *body, size_t body_len, char **result_json_out);
 
+tuma_result tuma_parse_daraja_b2b_express_callback(const uint8_t *body, size_t body_len, char **result_json_out);
+
+tuma_result tuma_parse_daraja_ratiba_callback(const uint8_t *body, size_t body_len, char **result_json_out);
+
+tuma_result tuma_parse_daraja_bill_payment(const uint8_t *body, size_t body_len, char **result_json_out);
+
 tuma_result tuma_phone_normalize(const char *request_json, char **result_json_out);
 
 tuma_result tuma_daraja_stk_password(const char *request_json, char **result_json_out);
@@ -128,3 +164,5 @@ tuma_result tuma_daraja_c2b_accept(const char *request_json, char **result_json_
 tuma_result tuma_daraja_c2b_reject(const char *request_json, char **result_json_out);
 
 tuma_result tuma_daraja_c2b_confirmation_ack(const char *request_json, char **result_json_out);
+
+tuma_result tuma_daraja_bill_payment_ack(const char *request_json, char **result_json_out);

@@ -128,21 +128,31 @@ impl Daraja<'_> {
         if let Some(o) = occasion {
             body["Occassion"] = o.into();
         }
-        let v = self.send_initiator(
-            envelope,
-            "Initiator",
-            body,
-            "mpesa/b2b/v1/paymentrequest",
-            Safety::OnceOnly,
-            "daraja.b2b",
-            Some(crate::Recovery {
-                amount: Some(amount),
-                shortcode: Some(shortcode.clone()),
-                receiver: Some(party_b.clone()),
-                account_reference: reference.map(str::to_string),
-                ..crate::Recovery::new("daraja.b2b")
-            }),
-        )?;
-        InitiatorResponse::from_value(&v)
+        let sent = self
+            .send_initiator(
+                envelope,
+                "Initiator",
+                body,
+                "mpesa/b2b/v1/paymentrequest",
+                Safety::OnceOnly,
+                "daraja.b2b",
+                Some(crate::Recovery {
+                    amount: Some(amount),
+                    shortcode: Some(shortcode.clone()),
+                    receiver: Some(party_b.clone()),
+                    account_reference: reference.map(str::to_string),
+                    ..crate::Recovery::new("daraja.b2b")
+                }),
+            )
+            .and_then(|v| InitiatorResponse::from_value(&v));
+        let entry = crate::JournalEntry {
+            operation: "daraja.b2b".into(),
+            amount,
+            shortcode,
+            reference: reference.unwrap_or_default().to_string(),
+            receiver: Some(party_b),
+            ..crate::JournalEntry::default()
+        };
+        crate::journal::initiator_sent(self.client, sent, entry)
     }
 }

@@ -1,5 +1,7 @@
 //! Safaricom Daraja (M-Pesa): M-Pesa Express (STK push), C2B, B2C, B2B, transaction
-//! status, account balance, reversal and Dynamic QR, plus every callback they produce.
+//! status, account balance, reversal and Dynamic QR, the other portal APIs (B2C account
+//! top-up, Business to Pochi, tax remittance, B2B Express Checkout, Pull Transactions,
+//! M-Pesa Ratiba, Bill Manager), plus every callback they produce.
 //!
 //! Start with [`crate::Client::daraja`]. The OAuth token is fetched once per client,
 //! shared by all threads and refreshed before it expires; a token the provider refuses is
@@ -30,6 +32,7 @@ mod c2b;
 mod codes;
 mod config;
 mod credential;
+mod portal;
 mod qr;
 mod results;
 mod reversal;
@@ -58,6 +61,17 @@ pub use config::{DarajaConfig, Environment, PRODUCTION_URL, SANDBOX_URL};
 pub use credential::{
     default_certificate, security_credential, security_credential_with,
     LEGACY_SANDBOX_CERTIFICATE_PEM, PRODUCTION_CERTIFICATE_PEM, SANDBOX_CERTIFICATE_PEM,
+};
+pub use portal::{
+    bill_payment_ack, parse_b2b_express_callback, parse_bill_payment, parse_ratiba_callback,
+    B2PochiRequest, B2bExpressCallback, B2bExpressCheckoutRequest, B2bExpressCheckoutResponse,
+    B2cTopupCommand, B2cTopupRequest, BillCancelInvoiceRequest, BillCancelInvoicesRequest,
+    BillError, BillInvoiceChunk, BillInvoiceItem, BillInvoiceRequest, BillInvoicesRequest,
+    BillInvoicesResponse, BillManagerResponse, BillOptInRequest, BillPayment,
+    BillReconciliationRequest, PullRegisterRequest, PullRegisterResponse, PullTransaction,
+    PullTransactions, PullTransactionsRequest, RatibaCallback, RatibaFrequency, RatibaRequest,
+    RatibaResponse, RatibaTransactionType, RemitTaxRequest, BILL_BULK_LIMIT, KRA_SHORTCODE,
+    PULL_MAX_PAGES,
 };
 pub use qr::{DynamicQr, DynamicQrRequest, QrTrxCode};
 pub use results::{

@@ -53,20 +53,29 @@ impl Daraja<'_> {
             "RecieverIdentifierType": "11",
             "Remarks": remarks,
         });
-        let v = self.send_initiator(
-            envelope,
-            "Initiator",
-            body,
-            "mpesa/reversal/v1/request",
-            Safety::OnceOnly,
-            "daraja.reversal",
-            Some(crate::Recovery {
-                amount: Some(amount),
-                shortcode: Some(receiver.clone()),
-                transaction_id: Some(receipt.to_string()),
-                ..crate::Recovery::new("daraja.reversal")
-            }),
-        )?;
-        InitiatorResponse::from_value(&v)
+        let sent = self
+            .send_initiator(
+                envelope,
+                "Initiator",
+                body,
+                "mpesa/reversal/v1/request",
+                Safety::OnceOnly,
+                "daraja.reversal",
+                Some(crate::Recovery {
+                    amount: Some(amount),
+                    shortcode: Some(receiver.clone()),
+                    transaction_id: Some(receipt.to_string()),
+                    ..crate::Recovery::new("daraja.reversal")
+                }),
+            )
+            .and_then(|v| InitiatorResponse::from_value(&v));
+        let entry = crate::JournalEntry {
+            operation: "daraja.reversal".into(),
+            amount,
+            shortcode: receiver,
+            reference: receipt.to_string(),
+            ..crate::JournalEntry::default()
+        };
+        crate::journal::initiator_sent(self.client, sent, entry)
     }
 }

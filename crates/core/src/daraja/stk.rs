@@ -274,6 +274,7 @@ impl Daraja<'_> {
                         shortcode: config.shortcode.clone(),
                         reference: reference.to_string(),
                         sent_at_ms: crate::store::now_ms(),
+                        ..JournalEntry::default()
                     },
                 );
                 Ok(pushed)
@@ -325,7 +326,7 @@ impl Daraja<'_> {
         };
         check_response_code(&v, 200)?;
         let result_code = required(&v, "ResultCode")?;
-        Ok(StkQueryResponse {
+        let answer = StkQueryResponse {
             merchant_request_id: text(&v, "MerchantRequestID").unwrap_or_default(),
             checkout_request_id: text(&v, "CheckoutRequestID").unwrap_or_else(|| id.to_string()),
             pending: false,
@@ -335,7 +336,12 @@ impl Daraja<'_> {
             result_desc: text(&v, "ResultDesc").unwrap_or_default(),
             response_code: text(&v, "ResponseCode").unwrap_or_default(),
             response_description: text(&v, "ResponseDescription").unwrap_or_default(),
-        })
+        };
+        // A final answer settles the push in the payment journal.
+        if let Some(outcome) = crate::journal::JournalOutcome::of_stk_query(&answer) {
+            Journal::of(self.client).settle_quietly(Provider::Daraja, id, outcome);
+        }
+        Ok(answer)
     }
 
     /// The Kenyan timestamp and the matching password.

@@ -131,12 +131,34 @@ operations! {
     "statum.account_details": NoArguments => statum::AccountDetails as "AccountDetails", money: false,
         |c, _r| c.statum().account_details();
     /// Parses a callback and claims it (see the README's callbacks section).
+    ///
+    /// Request `{"kind", "body"}` (`body`: the raw request body, as a string). Claims the
+    /// callback's id for the store's `callback_lease_ms` (60000 by default). Result
+    /// `{"first_time", "status", "claim", "id", "callback"}`, by `status`:
+    /// - `"claimed"` (`first_time` true, `claim` a token): process it, then
+    ///   `callbacks.complete` (redeliveries are then `"done"`), or `callbacks.release` when
+    ///   processing failed (the next redelivery is claimed and processed). A worker that
+    ///   dies holding a claim loses it after the lease;
+    /// - `"in_progress"`: another worker holds the claim: answer non-200 (e.g. 503) so the
+    ///   provider delivers it again later;
+    /// - `"done"`: a redelivery of a processed callback: answer 200, do nothing.
+    ///
+    /// `claim` is null unless claimed. A store failure is a `store` error, never a guess:
+    /// answer non-200.
     "callbacks.receive": crate::ReceiveCallbackRequest => crate::ReceivedCallback as "ReceivedCallback", money: false,
         |c, r| c.receive_callback(&r.kind, r.body.as_bytes());
     /// Marks a claimed callback processed.
+    ///
+    /// Request `{"claim"}` (from `callbacks.receive`): redeliveries are `"done"` for the
+    /// store's `dedup_ttl_secs`. Result `{"completed": true, "lease_held"}`; `lease_held`
+    /// false: the lease had expired before completion, so another worker may have
+    /// processed it too.
     "callbacks.complete": crate::ClaimRequest => crate::CompletedCallback as "CompletedCallback", money: false,
         |c, r| c.complete_callback(&r.claim).map(|lease_held| crate::CompletedCallback { completed: true, lease_held });
     /// Gives a claim back after processing failed.
+    ///
+    /// Request `{"claim"}` (from `callbacks.receive`): the next redelivery is claimed and
+    /// processed. Result `{"released"}`: false when the lease had already expired.
     "callbacks.release": crate::ClaimRequest => crate::ReleasedCallback as "ReleasedCallback", money: false,
         |c, r| c.release_callback(&r.claim).map(|released| crate::ReleasedCallback { released });
     /// True the first time an id is seen (fleet-wide with Redis).
@@ -149,6 +171,15 @@ operations! {
     "daraja.stk_query": daraja::StkQueryRequest => daraja::StkQueryResponse as "StkQueryResponse", money: false,
         |c, r| c.daraja().stk_query(&r.checkout_request_id);
     /// Verifies a payment before shipping goods: the query's answer when paid, else null.
+    ///
+    /// Request `{"checkout_request_id"}` and/or `{"callback"}` (the raw callback body). A
+    /// callback claiming success is first checked against the payment journal: a push
+    /// recorded there with another amount or phone, or (with a Redis store, or
+    /// `store.journal_required`) a push the journal does not hold, fails with an
+    /// `invalid_callback` error: someone forged it. So does a callback Daraja does not
+    /// confirm, or whose `CheckoutRequestID` Daraja does not know. With the memory store, a
+    /// push the journal does not hold (another process may have made it) is verified by the
+    /// query alone.
     "daraja.confirm_stk_payment": daraja::ConfirmStkPaymentRequest => Option<daraja::StkQueryResponse> as "StkQueryResponse", money: false,
         |c, r| c.daraja().confirm_stk_payment(r.checkout_request_id.as_deref(), r.callback.as_deref().map(str::as_bytes));
     /// Registers the C2B confirmation and validation URLs.
@@ -185,8 +216,64 @@ operations! {
     "umspay.wait_for_status": umspay::WaitForStatusRequest => umspay::TransactionStatus as "UmsPayTransactionStatus", money: false,
         |c, r| c.umspay().wait_for_status(&r.transaction_request_id, r.timeout()?);
     /// Verifies a UMS Pay payment before shipping goods: the payment when completed, else null.
+    ///
+    /// Request `{"transaction_request_id"}` or `{"webhook"}` (the raw webhook body). A
+    /// webhook saying "completed" is first checked against the payment journal, as with
+    /// `daraja.confirm_stk_payment` (amount, phone and reference), then against UMS Pay; a
+    /// disagreement fails with an `invalid_callback` error.
     "umspay.confirm_payment": umspay::ConfirmPaymentRequest => Option<umspay::CompletedPayment> as "UmsPayCompletedPayment", money: false,
         |c, r| c.umspay().confirm(&r);
+    /// Tops up a B2C shortcode's Utility account from the Working account (moves money);
+    /// the result arrives on the ResultURL.
+    "daraja.b2c_topup": daraja::B2cTopupRequest => daraja::InitiatorResponse as "InitiatorResponse", money: true,
+        |c, r| c.daraja().b2c_topup(&r);
+    /// Pays a customer's Pochi la Biashara wallet (moves money); the result arrives on the
+    /// ResultURL.
+    "daraja.b2pochi": daraja::B2PochiRequest => daraja::B2cResponse as "B2cResponse", money: true,
+        |c, r| c.daraja().b2pochi(&r);
+    /// Remits tax to KRA against a PRN (moves money); the result arrives on the ResultURL.
+    "daraja.remit_tax": daraja::RemitTaxRequest => daraja::InitiatorResponse as "InitiatorResponse", money: true,
+        |c, r| c.daraja().remit_tax(&r);
+    /// B2B Express Checkout: prompts a merchant to pay from their till (moves money); the
+    /// outcome arrives on the callback URL.
+    "daraja.b2b_express_checkout": daraja::B2bExpressCheckoutRequest => daraja::B2bExpressCheckoutResponse as "B2bExpressCheckoutResponse", money: true,
+        |c, r| c.daraja().b2b_express_checkout(&r);
+    /// Registers a shortcode for Pull Transactions.
+    "daraja.pull_register": daraja::PullRegisterRequest => daraja::PullRegisterResponse as "PullRegisterResponse", money: false,
+        |c, r| c.daraja().pull_register(&r);
+    /// Every C2B payment of a period (all pages).
+    "daraja.pull_transactions": daraja::PullTransactionsRequest => daraja::PullTransactions as "PullTransactions", money: false,
+        |c, r| c.daraja().pull_transactions(&r);
+    /// Creates a standing order (M-Pesa Ratiba: a debit mandate, sent once); the outcome
+    /// arrives on the callback URL.
+    "daraja.ratiba_create": daraja::RatibaRequest => daraja::RatibaResponse as "RatibaResponse", money: true,
+        |c, r| c.daraja().ratiba_create(&r);
+    /// Opts the paybill in to Bill Manager.
+    "daraja.bill_optin": daraja::BillOptInRequest => daraja::BillManagerResponse as "BillManagerResponse", money: false,
+        |c, r| c.daraja().bill_optin(&r);
+    /// Changes the Bill Manager opt-in details.
+    "daraja.bill_change_optin": daraja::BillOptInRequest => daraja::BillManagerResponse as "BillManagerResponse", money: false,
+        |c, r| c.daraja().bill_change_optin(&r);
+    /// Sends one Bill Manager invoice (sent once).
+    "daraja.bill_invoice": daraja::BillInvoiceRequest => daraja::BillManagerResponse as "BillManagerResponse", money: false,
+        |c, r| c.daraja().bill_invoice(&r);
+    /// Sends a list of invoices in calls of at most 1000 (each sent once): per-call results.
+    "daraja.bill_invoices": daraja::BillInvoicesRequest => daraja::BillInvoicesResponse as "BillInvoicesResponse", money: false,
+        |c, r| c.daraja().bill_invoices(&r);
+    /// Cancels an unpaid invoice.
+    "daraja.bill_cancel_invoice": daraja::BillCancelInvoiceRequest => daraja::BillManagerResponse as "BillManagerResponse", money: false,
+        |c, r| c.daraja().bill_cancel_invoice(&r);
+    /// Cancels invoices (unpaid ones; paid ones are listed in `errors`).
+    "daraja.bill_cancel_invoices": daraja::BillCancelInvoicesRequest => daraja::BillManagerResponse as "BillManagerResponse", money: false,
+        |c, r| c.daraja().bill_cancel_invoices(&r);
+    /// Acknowledges a payment Bill Manager notified.
+    "daraja.bill_reconciliation": daraja::BillReconciliationRequest => daraja::BillManagerResponse as "BillManagerResponse", money: false,
+        |c, r| c.daraja().bill_reconciliation(&r);
+    /// Settles the journal's payments older than `older_than_ms` that have no final outcome
+    /// (STK query, transaction status, UMS Pay status, Pull Transactions for C2B); queries
+    /// only, paced, safe from several workers at once (docs/reconcile.md).
+    "journal.reconcile": crate::ReconcileRequest => crate::ReconcileReport as "ReconcileReport", money: false,
+        |c, r| c.reconcile(&r);
 }
 
 utilities! {
@@ -211,6 +298,9 @@ utilities! {
     /// The reply to a C2B confirmation.
     "daraja.c2b_confirmation_ack": NoArguments,
         |_r| Ok(daraja::utilities::c2b_confirmation_ack_utility());
+    /// The reply to a Bill Manager payment notification: `{"rescode": "200", "resmsg": "Success"}`.
+    "daraja.bill_payment_ack": NoArguments,
+        |_r| Ok(daraja::bill_payment_ack());
 }
 
 /// The request type's name in the bindings: the Rust name, prefixed with the provider when
@@ -224,6 +314,15 @@ fn binding_type(rust: &str, all: &[&str]) -> String {
         Some("statum") if clashes => format!("Statum{name}"),
         _ => name,
     }
+}
+
+/// A doc comment as written (each line with the space after `///`), without that space.
+fn clean_doc(doc: &str) -> String {
+    let lines: Vec<&str> = doc
+        .lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end())
+        .collect();
+    lines.join("\n").trim().to_string()
 }
 
 /// The whole table as JSON, for the binding generator and for users: operations (name,
@@ -244,7 +343,7 @@ pub fn describe() -> Value {
                 "name": op.name,
                 "group": group,
                 "method": method,
-                "doc": op.doc.trim(),
+                "doc": clean_doc(op.doc),
                 "money": op.money,
                 "request": binding_type(op.request, &all),
                 "fields": (op.fields)(),
@@ -261,7 +360,7 @@ pub fn describe() -> Value {
                 "name": u.name,
                 "group": group,
                 "method": method,
-                "doc": u.doc.trim(),
+                "doc": clean_doc(u.doc),
                 "request": binding_type(u.request, &all),
                 "fields": (u.fields)(),
             })

@@ -1,10 +1,10 @@
 //! The in-process store: one per process, shared by every client in it.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use super::{holder_id, now_ms, Claim, StateStore, StoredToken};
+use super::{holder_id, now_ms, Claim, IndexChange, StateStore, StoredToken};
 use crate::error::Result;
 
 /// State shared by every client of this process.
@@ -24,8 +24,41 @@ struct Inner {
     /// Payment journal records and lists, with their expiry.
     records: HashMap<String, (String, Instant)>,
     lists: HashMap<String, (VecDeque<String>, Instant)>,
+    /// Payment journal indexes (members by score).
+    indexes: HashMap<String, Index>,
     /// Expiries in the order they were set, to forget old entries without a scan.
     expiries: VecDeque<(Instant, Entry)>,
+}
+
+/// An index: members ordered by score, and each member's score.
+#[derive(Debug, Default)]
+struct Index {
+    scores: HashMap<String, u64>,
+    order: BTreeSet<(u64, String)>,
+}
+
+impl Index {
+    fn remove(&mut self, member: &str) -> bool {
+        match self.scores.remove(member) {
+            Some(score) => self.order.remove(&(score, member.to_string())),
+            None => false,
+        }
+    }
+
+    /// Files `member` under `score`, after forgetting members scored before `cutoff`.
+    fn add(&mut self, member: &str, score: u64, cutoff: u64) {
+        while let Some((s, m)) = self.order.first() {
+            if *s >= cutoff {
+                break;
+            }
+            self.scores.remove(m);
+            self.order.pop_first();
+        }
+        if let Some(old) = self.scores.insert(member.to_string(), score) {
+            self.order.remove(&(old, member.to_string()));
+        }
+        self.order.insert((score, member.to_string()));
+    }
 }
 
 /// Which map an expiry belongs to.
@@ -79,6 +112,33 @@ impl Inner {
                     {
                         self.lists.remove(&k);
                     }
+                }
+            }
+        }
+    }
+
+    fn put_record(&mut self, key: &str, value: &str, until: Instant) {
+        self.records
+            .insert(key.to_string(), (value.to_string(), until));
+        self.expires(until, Entry::Record(key.to_string()));
+    }
+
+    fn index_change(&mut self, change: IndexChange<'_>, ttl: Duration) {
+        match change {
+            IndexChange::Add {
+                index,
+                member,
+                score,
+            } => {
+                let cutoff = now_ms().saturating_sub(ttl.as_millis() as u64);
+                self.indexes
+                    .entry(index.to_string())
+                    .or_default()
+                    .add(member, score, cutoff);
+            }
+            IndexChange::Remove { index, member } => {
+                if let Some(i) = self.indexes.get_mut(index) {
+                    i.remove(member);
                 }
             }
         }
@@ -240,12 +300,56 @@ impl StateStore for MemoryStore {
         let mut inner = self.lock();
         let now = Instant::now();
         inner.expire(now);
-        let until = now + ttl;
-        inner
-            .records
-            .insert(key.to_string(), (value.to_string(), until));
-        inner.expires(until, Entry::Record(key.to_string()));
+        inner.put_record(key, value, now + ttl);
         Ok(())
+    }
+
+    fn put_records(
+        &self,
+        records: &[(&str, &str)],
+        ttl: Duration,
+        index: Option<IndexChange<'_>>,
+    ) -> Result<()> {
+        let mut inner = self.lock();
+        let now = Instant::now();
+        inner.expire(now);
+        for (key, value) in records {
+            inner.put_record(key, value, now + ttl);
+        }
+        if let Some(change) = index {
+            inner.index_change(change, ttl);
+        }
+        Ok(())
+    }
+
+    fn index_add(&self, index: &str, member: &str, score: u64, ttl: Duration) -> Result<()> {
+        let change = IndexChange::Add {
+            index,
+            member,
+            score,
+        };
+        self.lock().index_change(change, ttl);
+        Ok(())
+    }
+
+    fn index_remove(&self, index: &str, member: &str) -> Result<bool> {
+        Ok(self
+            .lock()
+            .indexes
+            .get_mut(index)
+            .is_some_and(|i| i.remove(member)))
+    }
+
+    fn index_range(&self, index: &str, max_score: u64, limit: usize) -> Result<Vec<(String, u64)>> {
+        let inner = self.lock();
+        Ok(inner.indexes.get(index).map_or_else(Vec::new, |i| {
+            i.order
+                .iter()
+                .take_while(|(s, _)| *s <= max_score)
+                .take(limit)
+                .map(|(s, m)| (m.clone(), *s))
+                .collect()
+        }))
     }
 
     fn get_record(&self, key: &str) -> Result<Option<String>> {
@@ -340,5 +444,50 @@ mod tests {
         s.drop_token_if("t", "tok").unwrap();
         assert!(s.get_token("t").unwrap().is_none());
         assert!(!format!("{t:?}").contains("tok\""));
+    }
+
+    #[test]
+    fn indexes_order_move_and_forget() {
+        let s = MemoryStore::default();
+        let ttl = Duration::from_secs(60);
+        let now = now_ms();
+        s.index_add("i", "b", now + 2, ttl).unwrap();
+        s.index_add("i", "a", now + 1, ttl).unwrap();
+        s.index_add("i", "c", now + 3, ttl).unwrap();
+        let names = |v: Vec<(String, u64)>| v.into_iter().map(|(m, _)| m).collect::<Vec<_>>();
+        assert_eq!(
+            names(s.index_range("i", u64::MAX, 10).unwrap()),
+            ["a", "b", "c"]
+        );
+        assert_eq!(names(s.index_range("i", now + 2, 10).unwrap()), ["a", "b"]);
+        assert_eq!(names(s.index_range("i", u64::MAX, 1).unwrap()), ["a"]);
+        // Moving a member keeps one copy.
+        s.index_add("i", "a", now + 4, ttl).unwrap();
+        assert_eq!(
+            names(s.index_range("i", u64::MAX, 10).unwrap()),
+            ["b", "c", "a"]
+        );
+        assert!(s.index_remove("i", "b").unwrap());
+        assert!(!s.index_remove("i", "b").unwrap());
+        // Records and an index change in one call.
+        s.put_records(
+            &[("k1", "v1"), ("k2", "v2")],
+            ttl,
+            Some(IndexChange::Remove {
+                index: "i",
+                member: "c",
+            }),
+        )
+        .unwrap();
+        assert_eq!(s.get_record("k2").unwrap().as_deref(), Some("v2"));
+        assert_eq!(names(s.index_range("i", u64::MAX, 10).unwrap()), ["a"]);
+        // Members older than the ttl are forgotten on the next add.
+        s.index_add("i", "old", 1, ttl).unwrap();
+        s.index_add("i", "new", now, ttl).unwrap();
+        assert_eq!(
+            names(s.index_range("i", u64::MAX, 10).unwrap()),
+            ["new", "a"]
+        );
+        assert!(s.index_range("none", u64::MAX, 10).unwrap().is_empty());
     }
 }

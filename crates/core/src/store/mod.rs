@@ -92,6 +92,67 @@ pub trait StateStore: Send + Sync + Debug {
     /// Removes one occurrence of `value` from the list under `key`; true when it was there
     /// (so that of two callers matching the same entry, exactly one gets it).
     fn take_record(&self, key: &str, value: &str) -> Result<bool>;
+    /// Stores every `(key, value)` record for `ttl` and applies `index` (the payment
+    /// journal's index of open payments), in one round trip where the store allows it. The
+    /// default runs [`StateStore::put_record`] and the index call one after the other.
+    fn put_records(
+        &self,
+        records: &[(&str, &str)],
+        ttl: Duration,
+        index: Option<IndexChange<'_>>,
+    ) -> Result<()> {
+        for (key, value) in records {
+            self.put_record(key, value, ttl)?;
+        }
+        match index {
+            Some(IndexChange::Add {
+                index,
+                member,
+                score,
+            }) => self.index_add(index, member, score, ttl),
+            Some(IndexChange::Remove { index, member }) => {
+                self.index_remove(index, member).map(|_| ())
+            }
+            None => Ok(()),
+        }
+    }
+    /// Files `member` in the index `index` under `score` (Unix milliseconds; a member
+    /// already there is moved) and keeps the index for `ttl`; members scored more than
+    /// `ttl` ago are forgotten. The default keeps the index as a list of `score|member`.
+    fn index_add(&self, index: &str, member: &str, score: u64, ttl: Duration) -> Result<()> {
+        self.index_remove(index, member)?;
+        let cutoff = now_ms().saturating_sub(ttl.as_millis() as u64);
+        for raw in self.list_records(index)? {
+            if parse_index_item(&raw).is_some_and(|(_, s)| s < cutoff) {
+                self.take_record(index, &raw)?;
+            }
+        }
+        self.push_record(index, &format!("{score:020}|{member}"), ttl)
+    }
+    /// Takes `member` out of the index `index`; true when it was there.
+    fn index_remove(&self, index: &str, member: &str) -> Result<bool> {
+        let mut removed = false;
+        for raw in self.list_records(index)? {
+            if parse_index_item(&raw).is_some_and(|(m, _)| m == member) {
+                removed |= self.take_record(index, &raw)?;
+            }
+        }
+        Ok(removed)
+    }
+    /// The members of the index `index` scored at most `max_score`, lowest score first, at
+    /// most `limit` of them, with their scores.
+    fn index_range(&self, index: &str, max_score: u64, limit: usize) -> Result<Vec<(String, u64)>> {
+        let mut items: Vec<(String, u64)> = self
+            .list_records(index)?
+            .iter()
+            .filter_map(|raw| parse_index_item(raw))
+            .filter(|(_, s)| *s <= max_score)
+            .map(|(m, s)| (m.to_string(), s))
+            .collect();
+        items.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+        items.truncate(limit);
+        Ok(items)
+    }
     /// True the first time `id` is seen within `ttl`, atomically across every user: a
     /// claim completed at once (a mark, with no way back; prefer claims).
     fn first_time(&self, id: &str, ttl: Duration) -> Result<bool> {
@@ -105,6 +166,34 @@ pub trait StateStore: Send + Sync + Debug {
     fn is_fleet_wide(&self) -> bool {
         false
     }
+}
+
+/// A change to an index of the payment journal, applied with the records it goes with
+/// (see [`StateStore::put_records`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexChange<'a> {
+    /// Files `member` under `score` (Unix milliseconds).
+    Add {
+        /// The index.
+        index: &'a str,
+        /// The member (a journal record's key).
+        member: &'a str,
+        /// Its score.
+        score: u64,
+    },
+    /// Takes `member` out.
+    Remove {
+        /// The index.
+        index: &'a str,
+        /// The member.
+        member: &'a str,
+    },
+}
+
+/// An item of an index kept as a list by the default methods: `score|member`.
+fn parse_index_item(raw: &str) -> Option<(&str, u64)> {
+    let (score, member) = raw.split_once('|')?;
+    Some((member, score.parse().ok()?))
 }
 
 /// The state of a callback id, as a claim found it.
@@ -273,4 +362,105 @@ pub(crate) fn holder_id() -> String {
     (0..16)
         .map(|_| char::from(b"0123456789abcdef"[rng.gen_range(0..16)]))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store with only the required methods: the index methods are the trait's defaults.
+    #[derive(Debug, Default)]
+    struct Plain(MemoryStore);
+
+    impl StateStore for Plain {
+        fn get_token(&self, key: &str) -> Result<Option<StoredToken>> {
+            self.0.get_token(key)
+        }
+        fn put_token(&self, key: &str, token: &StoredToken) -> Result<()> {
+            self.0.put_token(key, token)
+        }
+        fn drop_token_if(&self, key: &str, rejected: &str) -> Result<()> {
+            self.0.drop_token_if(key, rejected)
+        }
+        fn try_lock(&self, key: &str, ttl: Duration) -> Result<Option<String>> {
+            self.0.try_lock(key, ttl)
+        }
+        fn unlock(&self, key: &str, holder: &str) -> Result<()> {
+            self.0.unlock(key, holder)
+        }
+        fn acquire_slot(&self, key: &str, limit: u32, window: Duration) -> Result<Duration> {
+            self.0.acquire_slot(key, limit, window)
+        }
+        fn count_today(&self, key: &str) -> Result<u64> {
+            self.0.count_today(key)
+        }
+        fn claim(&self, id: &str, holder: &str, lease: Duration) -> Result<Claim> {
+            self.0.claim(id, holder, lease)
+        }
+        fn complete(&self, id: &str, holder: &str, ttl: Duration) -> Result<bool> {
+            self.0.complete(id, holder, ttl)
+        }
+        fn release(&self, id: &str, holder: &str) -> Result<bool> {
+            self.0.release(id, holder)
+        }
+        fn put_record(&self, key: &str, value: &str, ttl: Duration) -> Result<()> {
+            self.0.put_record(key, value, ttl)
+        }
+        fn get_record(&self, key: &str) -> Result<Option<String>> {
+            self.0.get_record(key)
+        }
+        fn push_record(&self, key: &str, value: &str, ttl: Duration) -> Result<()> {
+            self.0.push_record(key, value, ttl)
+        }
+        fn list_records(&self, key: &str) -> Result<Vec<String>> {
+            self.0.list_records(key)
+        }
+        fn take_record(&self, key: &str, value: &str) -> Result<bool> {
+            self.0.take_record(key, value)
+        }
+    }
+
+    #[test]
+    fn default_index_methods_behave_like_the_memory_stores() {
+        let ttl = Duration::from_secs(60);
+        let now = now_ms();
+        for store in [
+            &Plain::default() as &dyn StateStore,
+            &MemoryStore::default(),
+        ] {
+            store.index_add("i", "b", now + 2, ttl).unwrap();
+            store.index_add("i", "a", now + 1, ttl).unwrap();
+            store.index_add("i", "b", now + 3, ttl).unwrap();
+            store.index_add("i", "stale", 5, ttl).unwrap();
+            store
+                .put_records(
+                    &[("k", "v")],
+                    ttl,
+                    Some(IndexChange::Add {
+                        index: "i",
+                        member: "c",
+                        score: now + 4,
+                    }),
+                )
+                .unwrap();
+            let all = store.index_range("i", u64::MAX, 10).unwrap();
+            let names: Vec<&str> = all.iter().map(|(m, _)| m.as_str()).collect();
+            assert_eq!(names, ["a", "b", "c"], "{store:?}");
+            assert_eq!(all[1].1, now + 3);
+            assert_eq!(store.index_range("i", now + 1, 10).unwrap().len(), 1);
+            assert!(store.index_remove("i", "a").unwrap());
+            store
+                .put_records(
+                    &[],
+                    ttl,
+                    Some(IndexChange::Remove {
+                        index: "i",
+                        member: "b",
+                    }),
+                )
+                .unwrap();
+            assert_eq!(store.index_range("i", u64::MAX, 10).unwrap().len(), 1);
+            assert_eq!(store.get_record("k").unwrap().as_deref(), Some("v"));
+        }
+    }
 }

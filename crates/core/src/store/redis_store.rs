@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use redis::{Connection, Script};
 
-use super::{holder_id, now_ms, Claim, StateStore, StoreConfig, StoredToken};
+use super::{holder_id, now_ms, Claim, IndexChange, StateStore, StoreConfig, StoredToken};
 use crate::error::{Error, Result};
 
 /// After a failure, calls fail fast for this long instead of each waiting for a connect.
@@ -241,6 +241,36 @@ return wait
         }
     }
 
+    /// Adds an index change to a pipeline: a sorted set scored by Unix milliseconds, kept
+    /// for the journal's ttl, members older than that dropped as new ones arrive (checked on
+    /// about one add in sixteen: the index only grows by what a ttl holds).
+    fn index_commands(&self, pipe: &mut redis::Pipeline, change: IndexChange<'_>, ttl_ms: u64) {
+        match change {
+            IndexChange::Add {
+                index,
+                member,
+                score,
+            } => {
+                let k = self.key("journal", index);
+                pipe.cmd("ZADD").arg(&k).arg(score).arg(member).ignore();
+                if score % 16 == 0 {
+                    pipe.cmd("ZREMRANGEBYSCORE")
+                        .arg(&k)
+                        .arg("-inf")
+                        .arg(format!("({}", now_ms().saturating_sub(ttl_ms)))
+                        .ignore();
+                }
+                pipe.cmd("PEXPIRE").arg(&k).arg(ttl_ms).ignore();
+            }
+            IndexChange::Remove { index, member } => {
+                pipe.cmd("ZREM")
+                    .arg(self.key("journal", index))
+                    .arg(member)
+                    .ignore();
+            }
+        }
+    }
+
     /// After a failure that says Redis is unreachable or slow, calls fail fast for a while.
     fn cool_down(&self) {
         let mut slot = self.conn.lock().unwrap_or_else(|p| p.into_inner());
@@ -463,6 +493,73 @@ impl StateStore for RedisStore {
         self.with("journal read", |c| {
             redis::cmd("LRANGE").arg(&k).arg(0).arg(-1).query(c)
         })
+    }
+
+    fn put_records(
+        &self,
+        records: &[(&str, &str)],
+        ttl: Duration,
+        index: Option<IndexChange<'_>>,
+    ) -> Result<()> {
+        if records.is_empty() && index.is_none() {
+            return Ok(());
+        }
+        let ms = ttl.as_millis().max(1) as u64;
+        // One round trip; not a transaction: a record whose index change was lost is only
+        // reconciled later (or never needs it), an index member without its record is
+        // dropped by the reconciler.
+        let mut pipe = redis::pipe();
+        for (key, value) in records {
+            pipe.cmd("SET")
+                .arg(self.key("journal", key))
+                .arg(value)
+                .arg("PX")
+                .arg(ms)
+                .ignore();
+        }
+        if let Some(change) = index {
+            self.index_commands(&mut pipe, change, ms);
+        }
+        self.with("journal write", |c| pipe.query::<()>(c))
+    }
+
+    fn index_add(&self, index: &str, member: &str, score: u64, ttl: Duration) -> Result<()> {
+        self.put_records(
+            &[],
+            ttl,
+            Some(IndexChange::Add {
+                index,
+                member,
+                score,
+            }),
+        )
+    }
+
+    fn index_remove(&self, index: &str, member: &str) -> Result<bool> {
+        let k = self.key("journal", index);
+        let removed: i64 = self.with("journal write", |c| {
+            redis::cmd("ZREM").arg(&k).arg(member).query(c)
+        })?;
+        Ok(removed > 0)
+    }
+
+    fn index_range(&self, index: &str, max_score: u64, limit: usize) -> Result<Vec<(String, u64)>> {
+        let k = self.key("journal", index);
+        let items: Vec<(String, f64)> = self.with("journal read", |c| {
+            redis::cmd("ZRANGEBYSCORE")
+                .arg(&k)
+                .arg("-inf")
+                .arg(max_score)
+                .arg("WITHSCORES")
+                .arg("LIMIT")
+                .arg(0)
+                .arg(limit)
+                .query(c)
+        })?;
+        Ok(items
+            .into_iter()
+            .map(|(m, s)| (m, s.max(0.0) as u64))
+            .collect())
     }
 
     fn take_record(&self, key: &str, value: &str) -> Result<bool> {

@@ -34,7 +34,10 @@
 //! never resent automatically.
 
 mod config;
+mod errors;
 mod limiter;
+mod requests;
+mod state;
 mod status;
 mod webhook;
 
@@ -47,6 +50,12 @@ use serde_json::{json, Map, Value};
 pub use config::{
     UmsPayConfig, DEFAULT_DAILY_QUOTA, DEFAULT_RATE_PER_SECOND, UMSPAY_PRODUCTION_URL,
 };
+pub use errors::{error_kind, fuzz_parse_status, UmsPayErrorKind};
+pub use requests::{
+    ConfirmPaymentRequest, PaymentRef, StkPushRequest, TransactionStatusRequest,
+    WaitForStatusRequest,
+};
+pub(crate) use state::UmsPayState;
 pub use status::{CompletedPayment, FailedPayment, PendingPayment, StkPush, TransactionStatus};
 pub use webhook::{parse_webhook, WebhookEvent, WebhookEventKind};
 
@@ -66,262 +75,6 @@ pub const TRANSACTION_ID_MAX: usize = 100;
 const POLL_FIRST: Duration = Duration::from_millis(250);
 /// Longest pause between status polls.
 const POLL_MAX: Duration = Duration::from_secs(2);
-
-/// What an UMS Pay refusal was about: see the module documentation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum UmsPayErrorKind {
-    /// The UMS Pay account is not active (code `account_inactive`).
-    AccountInactive,
-    /// No transaction has this `transaction_request_id` (code `transaction_not_found`).
-    TransactionNotFound,
-    /// The configured `account_id` does not exist (code `account_not_found`).
-    AccountNotFound,
-    /// UMS Pay refused a field (code `invalid_request`).
-    InvalidRequest,
-    /// Another refusal; [`Error::code`] holds the provider's `ResultCode`.
-    Other,
-}
-
-impl UmsPayErrorKind {
-    /// The `code` an [`Error::Api`] of this kind carries (`other` for `Other`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UmsPayErrorKind::AccountInactive => "account_inactive",
-            UmsPayErrorKind::TransactionNotFound => "transaction_not_found",
-            UmsPayErrorKind::AccountNotFound => "account_not_found",
-            UmsPayErrorKind::InvalidRequest => "invalid_request",
-            UmsPayErrorKind::Other => "other",
-        }
-    }
-}
-
-/// Classifies an error from UMS Pay; `None` for errors that are not UMS Pay refusals.
-pub fn error_kind(error: &Error) -> Option<UmsPayErrorKind> {
-    match error {
-        Error::Api(e) if e.provider == Provider::Umspay => Some(match e.code.as_deref() {
-            Some("account_inactive") => UmsPayErrorKind::AccountInactive,
-            Some("transaction_not_found") => UmsPayErrorKind::TransactionNotFound,
-            Some("account_not_found") => UmsPayErrorKind::AccountNotFound,
-            Some("invalid_request") => UmsPayErrorKind::InvalidRequest,
-            _ => UmsPayErrorKind::Other,
-        }),
-        _ => None,
-    }
-}
-
-/// Decodes a status answer (for the fuzz targets).
-#[doc(hidden)]
-pub fn fuzz_parse_status(map: &Map<String, Value>) -> Result<TransactionStatus, String> {
-    status::parse_status(map, "UMSPID0000000000000000000")
-}
-
-/// Per-client UMS Pay state: the rate limiter shared by every thread.
-///
-/// The limiter is shared through the process-wide registry by every client made with the
-/// same base URL and api key; with a Redis store the rate and the daily quota are also
-/// enforced across processes.
-pub(crate) struct UmsPayState {
-    limiter: Option<Arc<limiter::RateLimiter>>,
-    fleet: Option<FleetLimits>,
-}
-
-/// The fleet-wide limits kept in a Redis store.
-struct FleetLimits {
-    store: Arc<dyn StateStore>,
-    key: String,
-    rate: u32,
-    quota: u32,
-}
-
-/// Fleet-wide windows are a little longer than a second: requests leave different
-/// processes at slightly different distances from UMS Pay.
-const FLEET_WINDOW: Duration = Duration::from_millis(1_150);
-
-impl UmsPayState {
-    pub(crate) fn new(config: Option<&UmsPayConfig>, store: &Arc<dyn StateStore>) -> Self {
-        let Some(c) = config else {
-            return UmsPayState {
-                limiter: None,
-                fleet: None,
-            };
-        };
-        let rate = c.rate_per_second.to_string();
-        let quota = c.daily_quota.to_string();
-        let limiter = crate::registry::shared(
-            &[
-                "umspay",
-                &c.base_url,
-                c.api_key.expose(),
-                &c.email,
-                &rate,
-                &quota,
-            ],
-            || limiter::RateLimiter::new(c.rate_per_second, c.daily_quota),
-        );
-        let fleet = store.is_fleet_wide().then(|| FleetLimits {
-            store: store.clone(),
-            // UMS Pay limits per API key (seed 004): the key name holds a one-way hash of
-            // it, never the key itself.
-            key: format!(
-                "umspay:{}",
-                crate::store::fingerprint(&["umspay", &c.base_url, c.api_key.expose()])
-            ),
-            rate: c.rate_per_second,
-            quota: c.daily_quota,
-        });
-        UmsPayState {
-            limiter: Some(limiter),
-            fleet,
-        }
-    }
-
-    /// Waits for a fleet-wide slot and counts the request against the fleet's daily quota.
-    /// A store failure falls back to the process-local limits (logged).
-    fn acquire_fleet(&self, deadline: Instant) -> Result<()> {
-        let Some(fleet) = &self.fleet else {
-            return Ok(());
-        };
-        match fleet.store.count_today(&format!("{}:day", fleet.key)) {
-            Ok(n) if n > u64::from(fleet.quota) => {
-                return Err(Error::rate_limited(
-                    Provider::Umspay,
-                    Some(Duration::from_secs(crate::kenya_time::day().1)),
-                    format!(
-                        "daily quota used up across the fleet: {} requests today (East Africa Time); not sent",
-                        fleet.quota
-                    ),
-                    Fate::NotSent,
-                ))
-            }
-            Ok(_) => {}
-            Err(e) => {
-                log::warn!("tuma: UMS Pay fleet quota unavailable, using local limits: {e}");
-                return Ok(());
-            }
-        }
-        loop {
-            match fleet
-                .store
-                .acquire_slot(&format!("{}:rate", fleet.key), fleet.rate, FLEET_WINDOW)
-            {
-                Ok(wait) if wait.is_zero() => return Ok(()),
-                Ok(wait) if Instant::now() + wait >= deadline => {
-                    return Err(Error::rate_limited(
-                        Provider::Umspay,
-                        Some(wait),
-                        format!(
-                            "no free slot of the fleet's {} per second before the call's deadline; not sent",
-                            fleet.rate
-                        ),
-                        Fate::NotSent,
-                    ))
-                }
-                Ok(wait) => std::thread::sleep(wait.min(Duration::from_millis(250))),
-                Err(e) => {
-                    log::warn!(
-                        "tuma: UMS Pay fleet rate limit unavailable, using local limits: {e}"
-                    );
-                    return Ok(());
-                }
-            }
-        }
-    }
-}
-
-/// What [`UmsPay::confirm_payment`] checks: a transaction id, or a webhook whose claims
-/// (amount, number, reference) must also agree with the status query.
-#[derive(Debug, Clone, Copy)]
-pub enum PaymentRef<'a> {
-    /// A `transaction_request_id`.
-    Id(&'a str),
-    /// A parsed webhook.
-    Webhook(&'a WebhookEvent),
-}
-
-impl<'a> From<&'a str> for PaymentRef<'a> {
-    fn from(id: &'a str) -> Self {
-        PaymentRef::Id(id)
-    }
-}
-impl<'a> From<&'a String> for PaymentRef<'a> {
-    fn from(id: &'a String) -> Self {
-        PaymentRef::Id(id)
-    }
-}
-impl<'a> From<&'a WebhookEvent> for PaymentRef<'a> {
-    fn from(event: &'a WebhookEvent) -> Self {
-        PaymentRef::Webhook(event)
-    }
-}
-
-crate::request::request! {
-    /// A UMS Pay STK push.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct StkPushRequest {
-        /// Whole shillings, 10 to 250,000.
-        pub amount: u64,
-        /// The payer, any accepted Kenyan form.
-        pub phone: String,
-        /// Your reference for the payment, 1 to 12 characters.
-        pub reference: String,
-    }
-
-    /// A payment's UMS Pay id.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct TransactionStatusRequest {
-        /// The `transaction_request_id` the push returned.
-        pub transaction_request_id: String,
-    }
-
-    /// Polls a payment until it is final.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct WaitForStatusRequest {
-        /// The `transaction_request_id` the push returned.
-        pub transaction_request_id: String,
-        /// How long to wait, in milliseconds: 60,000 unless given, at most 3,600,000.
-        pub timeout_ms: Option<u32>,
-    }
-
-    /// A payment to confirm: its id, or the raw webhook body that claims it.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct ConfirmPaymentRequest {
-        /// The `transaction_request_id` the push returned.
-        pub transaction_request_id: Option<String>,
-        /// The raw webhook body (exactly one of the two).
-        pub webhook: Option<String>,
-    }
-}
-
-impl StkPushRequest {
-    /// A push asking `phone` to pay `amount` KES, under your `reference`.
-    pub fn new(amount: u64, phone: impl Into<String>, reference: impl Into<String>) -> Self {
-        StkPushRequest {
-            amount,
-            phone: phone.into(),
-            reference: reference.into(),
-        }
-    }
-}
-
-impl WaitForStatusRequest {
-    /// `timeout_ms` when not given: one minute.
-    pub const DEFAULT_TIMEOUT_MS: u32 = 60_000;
-    /// The longest `timeout_ms` accepted: one hour.
-    pub const MAX_TIMEOUT_MS: u32 = 3_600_000;
-
-    /// How long to wait, checked.
-    pub fn timeout(&self) -> Result<Duration> {
-        let ms = self.timeout_ms.unwrap_or(Self::DEFAULT_TIMEOUT_MS);
-        if ms > Self::MAX_TIMEOUT_MS {
-            return Err(Error::invalid(
-                "timeout_ms",
-                format!("must be at most {}", Self::MAX_TIMEOUT_MS),
-            ));
-        }
-        Ok(Duration::from_millis(ms.into()))
-    }
-}
 
 /// UMS Pay operations of a [`Client`].
 pub struct UmsPay<'a> {
@@ -456,7 +209,13 @@ impl UmsPay<'_> {
                 _ => break result?,
             }
         };
-        status::parse_status(&map, id).map_err(|problem| self.decode(status, problem, &text))
+        let answer = status::parse_status(&map, id)
+            .map_err(|problem| self.decode(status, problem, &text))?;
+        // A final answer settles the push in the payment journal.
+        if let Some(outcome) = crate::journal::JournalOutcome::of_umspay_status(&answer) {
+            crate::journal::Journal::of(self.client).settle_quietly(Provider::Umspay, id, outcome);
+        }
+        Ok(answer)
     }
 
     /// Polls the status of `transaction_request_id` until it is final or `timeout` has

@@ -177,3 +177,74 @@ impl Callbacks {
         }
     }
 }
+
+impl Callbacks {
+    /// Like [`Callbacks::start`], but every callback is answered `200` with the JSON text
+    /// `reply(path, body)` (e.g. Bill Manager's acknowledgement).
+    pub fn start_replying(reply: fn(&str, &[u8]) -> String) -> Callbacks {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let (tx, rx) = channel();
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let tx = tx.clone();
+                thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).is_err() {
+                        return;
+                    }
+                    let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+                    let mut len = 0usize;
+                    loop {
+                        let mut h = String::new();
+                        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                            break;
+                        }
+                        if let Some((k, v)) = h.split_once(':') {
+                            if k.eq_ignore_ascii_case("content-length") {
+                                len = v.trim().parse().unwrap_or(0);
+                            }
+                        }
+                    }
+                    let mut body = vec![0; len];
+                    if reader.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    let answer = reply(&path, &body);
+                    let mut out = stream;
+                    let _ = write!(
+                        out,
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+                        answer.len(),
+                        answer
+                    );
+                    let _ = tx.send((path, body));
+                });
+            }
+        });
+        Callbacks {
+            url,
+            rx,
+            seen: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Every callback received so far on `path` (waits `settle` for late ones first).
+    pub fn all_on(&self, path: &str, settle: Duration) -> Vec<Vec<u8>> {
+        let deadline = Instant::now() + settle;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            if let Ok(item) = self.rx.recv_timeout(left) {
+                self.seen.lock().unwrap().push(item);
+            }
+        }
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, b)| b.clone())
+            .collect()
+    }
+}

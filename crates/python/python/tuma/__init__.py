@@ -44,9 +44,12 @@ from ._tuma import callback_kinds as _callback_kinds
 from ._tuma import operations as _operations
 from ._tuma import utilities as _utilities
 from .callbacks import (
+    parse_daraja_b2b_express_callback,
+    parse_daraja_bill_payment,
     parse_daraja_c2b_confirmation,
     parse_daraja_c2b_validation,
     parse_daraja_queue_timeout,
+    parse_daraja_ratiba_callback,
     parse_daraja_result,
     parse_daraja_stk_callback,
     parse_statum_airtime_result,
@@ -90,6 +93,9 @@ __all__ = [
     "parse_daraja_c2b_confirmation",
     "parse_daraja_queue_timeout",
     "parse_umspay_webhook",
+    "parse_daraja_b2b_express_callback",
+    "parse_daraja_ratiba_callback",
+    "parse_daraja_bill_payment",
 ]
 
 

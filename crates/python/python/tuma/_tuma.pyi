@@ -18,6 +18,7 @@ class TumaError(Exception):
     request_id: Optional[str]
     field: Optional[str]
     retry_after: Optional[float]
+    retry_after_ms: Optional[int]
     outcome_unknown: bool
     fate: Fate
     recovery: Optional[Recovery]

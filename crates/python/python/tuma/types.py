@@ -26,13 +26,13 @@ __all__ = [
     "FirstTime",
     "StkPushResponse",
     "StkQueryResponse",
-    "C2bRegisterResponse",
+    "C2bResponse",
     "B2cResponse",
     "InitiatorResponse",
     "DynamicQr",
     "StkCallback",
     "StkMetadataItem",
-    "ResultCallback",
+    "DarajaResult",
     "ResultParameter",
     "C2bPayment",
     "QueueTimeout",
@@ -50,8 +50,24 @@ __all__ = [
     "OrganizationDetails",
     "ServiceAccount",
     "StatumResult",
-    "AirtimeResult",
+    "StatumAirtimeResult",
     "NormalizedPhone",
+    "B2bExpressCheckoutResponse",
+    "B2bExpressCallback",
+    "PullRegisterResponse",
+    "PullTransaction",
+    "PullTransactions",
+    "RatibaResponse",
+    "RatibaCallback",
+    "BillError",
+    "BillManagerResponse",
+    "BillInvoiceChunk",
+    "BillInvoicesResponse",
+    "BillPayment",
+    "BillPaymentAck",
+    "JournalOutcome",
+    "ReconciledPayment",
+    "ReconcileReport",
     "JsonObject",
 ]
 
@@ -323,7 +339,7 @@ class StatumResult(TypedDict):
     result_desc: str
 
 
-class AirtimeResult(TypedDict):
+class StatumAirtimeResult(TypedDict):
     """Statum's airtime result webhook: the charge and the new wallet balance (``None`` when
     the webhook lacks them, as a failure's may)."""
 
@@ -363,7 +379,7 @@ class StkQueryResponse(TypedDict):
     response_description: str
 
 
-class C2bRegisterResponse(TypedDict):
+class C2bResponse(TypedDict):
     """Daraja's answer to C2B URL registration and simulation."""
 
     originator_conversation_id: str
@@ -427,7 +443,7 @@ class ResultParameter(TypedDict):
     value: Any
 
 
-class ResultCallback(TypedDict):
+class DarajaResult(TypedDict):
     """The result of an initiator request (B2C, B2B, status, balance, reversal).
 
     ``details`` holds the typed parameters with a ``kind`` key (``b2c``, ``b2b``,
@@ -497,6 +513,244 @@ class Timestamp(TypedDict):
 
 class SecurityCredential(TypedDict):
     security_credential: str
+
+
+# --- Daraja's other portal APIs --------------------------------------------------------
+
+
+class B2bExpressCheckoutResponse(TypedDict):
+    """Daraja's acknowledgement of a B2B Express Checkout (a USSD prompt to the merchant's
+    operator); the outcome arrives on the request's ``callback_url``."""
+
+    request_ref_id: str
+    """The ``RequestRefID`` sent (yours or generated): the callback's ``request_id``."""
+    code: str
+    """``"0"``: the prompt was initiated."""
+    status: str
+    """``USSD Initiated Successfully``."""
+
+
+class B2bExpressCallback(TypedDict):
+    """The outcome of a B2B Express Checkout, POSTed to its ``callback_url``."""
+
+    result_code: str
+    """``"0"`` paid, ``"4001"`` cancelled by the operator, other codes failed."""
+    result_desc: str
+    request_id: str
+    """The request's ``RequestRefID``: match it to your order."""
+    amount: Optional[float]
+    status: PaymentStatus
+    """``completed``, ``cancelled`` or ``failed``."""
+    transaction_id: Optional[str]
+    """The M-Pesa receipt (success only)."""
+    conversation_id: Optional[str]
+    result_type: Optional[str]
+    status_text: Optional[str]
+    """Daraja's own ``status`` text (``SUCCESS``), when given."""
+    payment_reference: Optional[str]
+    """``paymentReference`` (on cancellation)."""
+
+
+class PullRegisterResponse(TypedDict):
+    """Daraja's answer to a Pull Transactions registration."""
+
+    response_ref_id: str
+    response_status: str
+    """``"1000"`` registered, ``"1001"`` already registered."""
+    already_registered: bool
+    short_code: str
+    response_description: str
+
+
+class PullTransaction(TypedDict):
+    """One C2B payment, as Pull Transactions lists it."""
+
+    transaction_id: str
+    """The M-Pesa receipt."""
+    trx_date: str
+    """As sent, e.g. ``2020-08-05T10:13:00Z``."""
+    msisdn: str
+    transaction_type: str
+    """e.g. ``c2b-pay-bill-debit``."""
+    bill_reference: str
+    """The account number the payer typed."""
+    amount: Optional[float]
+    organization_name: str
+
+
+class PullTransactions(TypedDict):
+    """Every C2B payment of a period, gathered page by page."""
+
+    shortcode: str
+    start_date: str
+    end_date: str
+    transactions: List[PullTransaction]
+    pages: int
+    """How many pages were fetched."""
+    complete: bool
+    """False when ``max_pages`` ran out first (or the provider repeated a page): ask
+    again for the rest."""
+
+
+class RatibaResponse(TypedDict):
+    """Daraja's answer to a standing order request (M-Pesa Ratiba); the outcome arrives on
+    the request's ``callback_url``."""
+
+    response_ref_id: str
+    """The callback's ``response_ref_id``."""
+    response_code: str
+    """``"200"``: accepted for processing."""
+    response_description: str
+    result_desc: str
+
+
+class RatibaCallback(TypedDict):
+    """The outcome of a standing order request (keys matched in any letter case)."""
+
+    response_ref_id: str
+    request_ref_id: Optional[str]
+    response_code: str
+    """``"0"`` created; otherwise an error code (``1032`` cancelled, ``1037`` timeout,
+    ``1050`` duplicate name...)."""
+    response_description: str
+    status: PaymentStatus
+    """``completed`` (created), ``cancelled``, ``timeout`` or ``failed``."""
+    transaction_id: Optional[str]
+    result_status: Optional[str]
+    """``OKAY`` or ``ERROR``."""
+    msisdn: Optional[str]
+    """Masked."""
+    data: List[ResultParameter]
+    """Every name/value pair of the data, as sent."""
+
+
+class BillError(TypedDict):
+    """An invoice a bulk cancellation could not cancel, and why."""
+
+    external_reference: str
+    resmsg: str
+
+
+class BillManagerResponse(TypedDict):
+    """Bill Manager's answer."""
+
+    rescode: str
+    """``"200"`` success; ``"409"`` when a bulk cancellation met paid invoices."""
+    resmsg: str
+    status_message: Optional[str]
+    app_key: Optional[str]
+    """Opt-in only."""
+    errors: List[BillError]
+
+
+class BillInvoiceChunk(TypedDict):
+    """One call (at most 1000 invoices) of ``daraja.bill_invoices``."""
+
+    index: int
+    first: int
+    """The position in the list of its first invoice."""
+    count: int
+    outcome: Literal["accepted", "refused", "unknown", "not_sent"]
+    """``accepted``; ``refused`` (none of it was created: fix and send again); ``unknown``
+    (it may have been created: check before sending again); ``not_sent`` (safe to send
+    again; no call is sent after an ``unknown`` or ``not_sent`` one)."""
+    rescode: Optional[str]
+    resmsg: Optional[str]
+    error: Optional[JsonObject]
+    """The error (``kind``, ``message``, ``fate``, ``code``...) of a failed call."""
+
+
+class BillInvoicesResponse(TypedDict):
+    """What became of a list of invoices, call by call."""
+
+    invoices: int
+    accepted: int
+    all_accepted: bool
+    chunks: List[BillInvoiceChunk]
+
+
+class BillPayment(TypedDict):
+    """A payment of an invoice, POSTed by Bill Manager to the opt-in ``callback_url``
+    (answer it with ``tuma.utilities.daraja_bill_payment_ack()``)."""
+
+    transaction_id: str
+    """The M-Pesa receipt: redeliveries share it."""
+    paid_amount: float
+    msisdn: str
+    date_created: str
+    account_reference: str
+    short_code: str
+
+
+class BillPaymentAck(TypedDict):
+    """The reply Bill Manager expects to a payment notification."""
+
+    rescode: str
+    resmsg: str
+
+
+# --- the payment journal ----------------------------------------------------------------
+
+
+class _JournalOutcomeRequired(TypedDict):
+    status: PaymentStatus
+    """Never ``pending``."""
+    result_code: str
+    result_desc: str
+    source: Literal["callback", "query", "pull"]
+    """Who told it: its callback, a query (STK query, transaction status, UMS Pay status)
+    or Daraja's Pull Transactions."""
+    recorded_at_ms: int
+
+
+class JournalOutcome(_JournalOutcomeRequired, total=False):
+    """A payment's final outcome, as recorded in the journal."""
+
+    receipt: str
+    """The M-Pesa receipt, when money moved and the source told it."""
+
+
+class ReconciledPayment(TypedDict):
+    """One payment of a :class:`ReconcileReport`."""
+
+    provider: Literal["statum", "daraja", "umspay"]
+    operation: str
+    """``daraja.stk_push``, ``daraja.b2c``, ``daraja.c2b``, ``umspay.stk_push``..."""
+    id: str
+    """The provider's id (``CheckoutRequestID``, ``OriginatorConversationID``, ``TransID``...)."""
+    amount: int
+    phone: str
+    reference: str
+    sent_at_ms: int
+    old_status: Optional[PaymentStatus]
+    """``pending``, or None for a payment the journal did not hold."""
+    new_status: PaymentStatus
+    action: Literal["resolved", "pending", "awaiting_result", "skipped", "error", "found", "receipt_found"]
+    """What the reconciler did: ``resolved`` (final outcome recorded), ``pending`` (still
+    pending at the provider), ``awaiting_result`` (transaction status asked; the answer
+    comes on the ResultURL), ``skipped``, ``error``, ``found`` (a C2B payment the journal
+    did not hold), ``receipt_found`` (an STK receipt from Pull Transactions)."""
+    outcome: Optional[JournalOutcome]
+    error: Optional[str]
+    """Why the query failed, for ``error``."""
+
+
+class ReconcileReport(TypedDict):
+    """What a run of ``journal.reconcile`` found and did."""
+
+    examined: int
+    resolved: int
+    pending: int
+    awaiting_result: int
+    skipped: int
+    errors: int
+    c2b_found: int
+    receipts_found: int
+    expired: int
+    queries: int
+    c2b_error: Optional[str]
+    took_ms: int
+    payments: List[ReconciledPayment]
 
 
 # --- UMS Pay ---------------------------------------------------------------------------

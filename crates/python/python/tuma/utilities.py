@@ -10,7 +10,7 @@ import json
 from typing import Any, Optional, cast
 
 from . import _tuma
-from .types import C2bReply, NormalizedPhone, SecurityCredential, StkPassword, Timestamp
+from .types import BillPaymentAck, C2bReply, NormalizedPhone, SecurityCredential, StkPassword, Timestamp
 
 __all__ = [
     "call",
@@ -21,6 +21,7 @@ __all__ = [
     "daraja_c2b_accept",
     "daraja_c2b_reject",
     "daraja_c2b_confirmation_ack",
+    "daraja_bill_payment_ack",
 ]
 
 
@@ -83,3 +84,9 @@ def daraja_c2b_reject(reason: str) -> C2bReply:
 def daraja_c2b_confirmation_ack() -> C2bReply:
     """The reply that acknowledges a C2B confirmation."""
     return cast(C2bReply, call("daraja.c2b_confirmation_ack"))
+
+
+def daraja_bill_payment_ack() -> BillPaymentAck:
+    """The reply to a Bill Manager payment notification, ``{"rescode": "200", "resmsg":
+    "Success"}`` (anything else is redelivered)."""
+    return cast(BillPaymentAck, call("daraja.bill_payment_ack"))
