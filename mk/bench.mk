@@ -4,6 +4,8 @@
 #
 #   make bench              the full suite (5 rounds for in-process Rust figures, 3 otherwise)
 #   make bench BENCH_ARGS=--quick    a quarter of the calls, for a smoke run
+#   make bench-only BENCH_ONLY=1,inflight [BENCH_OUT=/tmp/b.md]
+#                           some sections only (1…9, inflight, store), written to BENCH_OUT
 #
 # Needs cc, redis-server (apt), python3 with venv, node and npm.
 
@@ -12,8 +14,10 @@ BENCH_VENV := $(BENCH_DIR)/venv
 BENCH_WHEELS := $(BENCH_DIR)/wheels
 BENCH_ADDON_DIR := $(BENCH_DIR)/node-addon
 BENCH_ARGS ?=
+BENCH_ONLY ?= inflight
+BENCH_OUT ?= $(BENCH_DIR)/only.md
 
-.PHONY: bench bench-build bench-c bench-python bench-node
+.PHONY: bench bench-only bench-build bench-c bench-python bench-node
 
 bench-build:
 	$(CARGO) build -q --release -p tuma-bench -p tuma-ffi
@@ -48,3 +52,11 @@ bench: deps-redis bench-c bench-python bench-node
 	  --python $(BENCH_VENV)/bin/python \
 	  --node $$(command -v node) --node-addon $$(ls $(BENCH_ADDON_DIR)/*.node) \
 	  --command "make bench$(if $(BENCH_ARGS), BENCH_ARGS='$(BENCH_ARGS)')" $(BENCH_ARGS)
+
+bench-only: deps-redis bench-c bench-python bench-node
+	$(TARGET_DIR)/release/tuma-bench run --only $(BENCH_ONLY) --out $(BENCH_OUT) \
+	  --c-bench $(BENCH_DIR)/c-bench \
+	  --python $(BENCH_VENV)/bin/python \
+	  --node $$(command -v node) --node-addon $$(ls $(BENCH_ADDON_DIR)/*.node) \
+	  --command "make bench-only BENCH_ONLY=$(BENCH_ONLY)" $(BENCH_ARGS)
+	@echo "bench: wrote $(BENCH_OUT)"

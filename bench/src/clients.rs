@@ -8,6 +8,8 @@ use std::time::Instant;
 use base64::Engine;
 use serde_json::{json, Value};
 
+use crate::stats::{Chunk, Measure};
+
 /// The SMS every client sends.
 pub const SMS_SENDER: &str = "TUMA";
 pub const SMS_PHONE: &str = "0712345678";
@@ -51,7 +53,11 @@ pub fn tuma_client(base: &str, http: Value) -> tuma::Client {
 pub fn tuma_sms(client: &tuma::Client) -> Result<(), String> {
     client
         .statum()
-        .send_sms(SMS_SENDER, SMS_PHONE, SMS_MESSAGE)
+        .send_sms(&tuma::statum::SendSmsRequest::new(
+            SMS_SENDER,
+            SMS_PHONE,
+            SMS_MESSAGE,
+        ))
         .map(|_| ())
         .map_err(|e| e.to_string())
 }
@@ -249,4 +255,24 @@ pub fn rss_kib() -> u64 {
                 .and_then(|v| v.parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// The ceiling in slices (for `interleaved`): one bare socket client, connected on first use.
+pub fn ceiling_chunk(port: u16) -> Chunk<'static> {
+    let mut raw: Option<RawClient> = None;
+    Box::new(move |n| {
+        if raw.is_none() {
+            raw = Some(RawClient::connect(port).map_err(|e| e.to_string())?);
+        }
+        let c = raw.as_mut().expect("connected");
+        timed(n, || c.call().map_err(|e| e.to_string()))
+    })
+}
+
+/// The ceiling measured once: `n` calls on a fresh bare socket client.
+pub fn ceiling_measure(port: u16, n: usize) -> Measure<'static> {
+    Box::new(move || {
+        let mut raw = RawClient::connect(port).map_err(|e| e.to_string())?;
+        rate(n, || raw.call().map_err(|e| e.to_string()))
+    })
 }

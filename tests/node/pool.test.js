@@ -107,11 +107,11 @@ const CHILD = path.join(__dirname, 'pool_child.js')
 
 /**
  * Runs pool_child.js with `task`, through `prefix` (a command that starts it, e.g. in a
- * cgroup). Resolves to `{code, hung, result, stderr}`; `hung` when it had not exited
+ * cgroup), with node's options `nodeArgs`. Resolves to `{code, hung, result, stderr}`; `hung` when it had not exited
  * after `timeoutMs` (then it is killed).
  */
-function runChild (task, { prefix = [], timeoutMs = 30_000 } = {}) {
-  const argv = [...prefix, process.execPath, CHILD]
+function runChild (task, { prefix = [], nodeArgs = [], timeoutMs = 30_000 } = {}) {
+  const argv = [...prefix, process.execPath, ...nodeArgs, CHILD]
   const child = spawn(argv[0], argv.slice(1), {
     env: { ...process.env, TUMA_POOL_CHILD: JSON.stringify(task), RUST_BACKTRACE: '0' },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -275,6 +275,43 @@ test('every promise settles: a panic on a worker, busy refusals and calls, then 
     for (const o of refused) assert.equal(o.class, 'BusyError', JSON.stringify(o))
     assert.deepEqual(run.result.workerThreads, { alive: 1, peak: 1 })
     assert.equal(server.requests.length, 1)
+  } finally {
+    await server.close()
+  }
+})
+
+test('5,000 calls in flight, twice: all settle on at most maxThreads threads, and the second round adds no thread and no memory', async (t) => {
+  // In a child process of its own (its threads and memory are the calls'), against a local
+  // server answering after 20 ms: 5,000 calls started at once, 100 running, the rest waiting
+  // in the pool's queue; then the same again on the same client. The child's young
+  // generation is held at 1 MiB: by default V8 grows it under the 5,000 promises of the
+  // first rounds (heapTotal 22 MiB, then 38), which alone added 8–20 MiB of RSS over the
+  // next rounds and would hide any growth of tuma's own; held, RSS measured flat (±1 MiB).
+  const CALLS = 5_000
+  const MAX_THREADS = 100
+  const server = await localServer(() => ({ delayMs: 20, body: statumOk() }))
+  try {
+    const run = await runChild({
+      client: { statum: { ...STATUM, baseUrl: server.url }, http: { maxRetries: 0, maxThreads: MAX_THREADS } },
+      rounds: { count: 2, calls: CALLS, operation: 'statum.send_sms', request: sms(0) }
+    }, { nodeArgs: ['--expose-gc', '--max-semi-space-size=1'], timeoutMs: 120_000 })
+    assert.equal(run.hung, false, 'the child never exited: a promise stayed pending')
+    assert.equal(run.code, 0, run.stderr)
+    const { rounds, threadsBefore, peakThreads } = run.result
+    t.diagnostic(`threads before ${threadsBefore}, peak ${peakThreads}; after each round: ${JSON.stringify(rounds)}`)
+    assert.equal(server.requests.length, 2 * CALLS)
+    for (const r of rounds) {
+      assert.equal(r.ok, CALLS, r.firstError)
+      assert.ok(r.workerThreads.peak <= MAX_THREADS, JSON.stringify(r.workerThreads))
+    }
+    // The process grew by the pool at most (libuv's own 4 threads may start meanwhile).
+    if (threadsBefore > 0) assert.ok(peakThreads <= threadsBefore + MAX_THREADS + 4, `threads went from ${threadsBefore} to ${peakThreads}`)
+    const [first, second] = rounds
+    // The second round reuses the first one's workers (idle ones retire after a minute) and
+    // its memory.
+    assert.ok(second.threads <= first.threads, `threads after the rounds: ${first.threads}, then ${second.threads}`)
+    assert.ok(second.rssKib - first.rssKib < 8 * 1024, `RSS after the rounds: ${first.rssKib} KiB, then ${second.rssKib} KiB`)
+    assert.ok(second.heapUsedKib - first.heapUsedKib < 4 * 1024, `JS heap after the rounds: ${first.heapUsedKib} KiB, then ${second.heapUsedKib} KiB`)
   } finally {
     await server.close()
   }

@@ -6,6 +6,12 @@
 // settle and prints one JSON line: {outcomes, workerThreads, threadsBefore}. It never calls
 // process.exit: a promise left pending would keep it alive, and the parent would see it hang.
 //
+// Or, with `rounds: {count, calls, operation, request}` instead of `calls`: `count` rounds of
+// `calls` calls started at once; after each round has settled (and a pause, and a forced GC
+// when node runs with --expose-gc) it records the process's threads and memory, and prints
+// {rounds: [{ok, failed, firstError, threads, rssKib, heapUsedKib, heapTotalKib, workerThreads,
+// seconds}], threadsBefore, peakThreads}.
+//
 // Limits (`extra` = how many more threads the process may start from now on):
 //   cgroup  `path` is a cgroup (v1 pids controller, or v2) this process was moved into
 //           before it started: pids.max := pids.current + extra
@@ -53,9 +59,54 @@ function applyLimit (limit) {
   }
 }
 
+function rssKib () {
+  try {
+    return Number(/^VmRSS:\s+(\d+)/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1])
+  } catch {
+    return 0
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function rounds (client, { count, calls, operation, request }) {
+  const threadsBefore = threads()
+  let peakThreads = threadsBefore
+  const sample = setInterval(() => { peakThreads = Math.max(peakThreads, threads()) }, 5)
+  const out = []
+  try {
+    for (let r = 0; r < count; r++) {
+      const started = Date.now()
+      const settled = await Promise.allSettled(Array.from({ length: calls }, () => client.call(operation, request)))
+      const seconds = (Date.now() - started) / 1000
+      const failed = settled.filter((s) => s.status === 'rejected')
+      await sleep(300) // every settled callback ran; the workers are idle
+      if (global.gc) { global.gc(); global.gc() }
+      out.push({
+        ok: calls - failed.length,
+        failed: failed.length,
+        firstError: failed.length ? String(failed[0].reason) : null,
+        threads: threads(),
+        rssKib: rssKib(),
+        heapUsedKib: Math.round(process.memoryUsage().heapUsed / 1024),
+        heapTotalKib: Math.round(process.memoryUsage().heapTotal / 1024),
+        workerThreads: client.workerThreads(),
+        seconds
+      })
+    }
+  } finally {
+    clearInterval(sample)
+  }
+  return { rounds: out, threadsBefore, peakThreads }
+}
+
 async function main () {
   const task = JSON.parse(process.env.TUMA_POOL_CHILD)
   const client = new tuma.Client(task.client)
+  if (task.rounds) {
+    process.stdout.write(JSON.stringify(await rounds(client, task.rounds)) + '\n')
+    return
+  }
   const threadsBefore = threads()
   applyLimit(task.limit)
   const settled = await Promise.allSettled(task.calls.map(({ operation, request }) => client.call(operation, request)))

@@ -13,6 +13,7 @@ Thread and memory figures come from ``/proc/self/status`` (Linux)."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import subprocess
 import sys
@@ -227,11 +228,13 @@ def test_calls_in_flight_overlap_on_at_most_max_threads(faults: Sandbox) -> None
 
 
 def test_thousands_in_flight_leave_no_thread_reference_or_memory_growth(faults: Sandbox) -> None:
-    # 2,000 calls (account details) started at once, twice; 100 workers (the sandbox accepts 128 new
-    # connections at a time: more would measure its accept queue) and 100 ms answers.
-    n, max_threads = 2000, 100
+    # 5,000 calls (account details) started at once on one client, three times (a first
+    # round that the allocators settle in, then the two compared): 100 workers (the sandbox
+    # accepts 128 new connections at a time: more would measure its accept queue), 20 ms
+    # answers; the other 4,900 calls of a round wait in the pool's queue.
+    n, max_threads = 5000, 100
     client = async_statum(faults, max_threads=max_threads)
-    faults.fault("/account-details", "latency=100", times=2 * n)
+    faults.fault("/account-details", "latency=20", times=3 * n)
     before = path_count(faults, "/account-details")
     baseline = proc_status("Threads")
     loop = asyncio.new_event_loop()
@@ -243,11 +246,15 @@ def test_thousands_in_flight_leave_no_thread_reference_or_memory_growth(faults: 
 
     try:
         with Sampler() as sampler:
-            for _ in range(2):
+            for _ in range(3):
+                start = time.monotonic()
                 loop.run_until_complete(round_())
+                seconds = time.monotonic() - start
                 loop.run_until_complete(asyncio.sleep(0.2))  # every settled callback ran
+                gc.collect()
                 rounds.append(
                     {
+                        "ms": int(seconds * 1000),
                         "threads": proc_status("Threads"),
                         "rss_kib": proc_status("VmRSS"),
                         "loop_refs": sys.getrefcount(loop),
@@ -256,9 +263,9 @@ def test_thousands_in_flight_leave_no_thread_reference_or_memory_growth(faults: 
                 )
     finally:
         loop.close()
-    first, second = rounds
+    _, first, second = rounds
     print(f"\nthreads: baseline {baseline}, peak {sampler.peak}; after each round: {rounds}")
-    assert path_count(faults, "/account-details") == before + 2 * n
+    assert path_count(faults, "/account-details") == before + 3 * n
     alive, peak = workers(client)
     assert alive <= max_threads and peak <= max_threads, (alive, peak)
     # Threads: bounded by the pool during the rounds, and no more after the second round
@@ -267,9 +274,10 @@ def test_thousands_in_flight_leave_no_thread_reference_or_memory_growth(faults: 
     assert second["threads"] <= first["threads"], rounds
     # No reference to the loop (held by each call until it is settled) is left behind.
     assert second["loop_refs"] == first["loop_refs"] and second["tasks"] == first["tasks"] == 0, rounds
-    # Memory: the second round reuses what the first one grew (measured: a few MiB
-    # either way); 32 MiB is generous.
-    assert second["rss_kib"] - first["rss_kib"] < 32 * 1024, rounds
+    # Memory: the third round reuses what the earlier ones grew. Measured (debug build, run
+    # alone), RSS after each of six rounds: 83.4, 90.8, 92.6, 94.6, 93.6, 92.6 MiB (the
+    # allocators settle after the first round, then stay within a few MiB). 8 MiB is generous.
+    assert second["rss_kib"] - first["rss_kib"] < 8 * 1024, rounds
 
 
 def test_a_loop_closed_with_calls_in_flight(faults: Sandbox) -> None:

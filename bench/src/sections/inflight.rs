@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use crate::children::{bench_dir, num, Children};
 use crate::clients::{bare_agent, bare_token, config_json, stk_body};
+use crate::report::Report;
 use crate::responder::{Options, Responder};
 use crate::stats::thousands;
-use crate::{bench_dir, num, Children, Report};
 
 const LEVELS: [usize; 3] = [100, 1_000, 5_000];
 const DELAY: Duration = Duration::from_millis(200);

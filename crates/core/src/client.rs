@@ -31,6 +31,28 @@ pub(crate) struct Inner {
     pub journal: crate::journal::JournalScope,
 }
 
+/// What the providers and the journal reach of a client: its parts, never `inner` itself.
+impl Client {
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.inner.transport
+    }
+    pub(crate) fn store(&self) -> &Arc<dyn StateStore> {
+        &self.inner.store
+    }
+    pub(crate) fn journal_scope(&self) -> &crate::journal::JournalScope {
+        &self.inner.journal
+    }
+    pub(crate) fn daraja_state(&self) -> &crate::daraja::DarajaState {
+        &self.inner.daraja
+    }
+    pub(crate) fn umspay_state(&self) -> &crate::umspay::UmsPayState {
+        &self.inner.umspay
+    }
+    pub(crate) fn statum_authorization(&self) -> Option<&crate::Secret> {
+        self.inner.statum_authorization.as_ref()
+    }
+}
+
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")

@@ -264,7 +264,7 @@ impl<'a> Journal<'a> {
     }
 
     fn store(&self) -> &dyn StateStore {
-        self.client.inner.store.as_ref()
+        self.client.store().as_ref()
     }
 
     fn ttl(&self) -> Duration {
@@ -681,7 +681,7 @@ impl<'a> Journal<'a> {
         max_sent_at_ms: u64,
         limit: usize,
     ) -> Result<Vec<(String, u64)>> {
-        match self.client.inner.journal.index(provider) {
+        match self.client.journal_scope().index(provider) {
             Some(index) => self.store().index_range(index, max_sent_at_ms, limit),
             None => Ok(Vec::new()),
         }
@@ -689,7 +689,7 @@ impl<'a> Journal<'a> {
 
     /// Takes a record key out of the open payments (its entry expired, or is final).
     pub(crate) fn forget_open(&self, provider: Provider, key: &str) -> Result<()> {
-        if let Some(index) = self.client.inner.journal.index(provider) {
+        if let Some(index) = self.client.journal_scope().index(provider) {
             self.store().index_remove(index, key)?;
         }
         Ok(())

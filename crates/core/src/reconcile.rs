@@ -267,7 +267,7 @@ pub(crate) fn run(client: &Client, request: &ReconcileRequest) -> Result<Reconci
     let mut run = Run {
         client,
         journal: Journal::of(client),
-        store: client.inner.store.as_ref(),
+        store: client.store().as_ref(),
         holder: holder_id(),
         pacer: Pacer {
             rate: settings.rate,
@@ -499,7 +499,7 @@ impl Run<'_> {
     }
 
     fn wait_slot(&mut self, provider: Provider) {
-        let key = match self.client.inner.journal.index(provider) {
+        let key = match self.client.journal_scope().index(provider) {
             Some(index) => format!("reconcile:rate:{index}"),
             None => format!("reconcile:rate:{provider}"),
         };

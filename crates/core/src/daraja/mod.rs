@@ -251,8 +251,8 @@ impl<'a> Daraja<'a> {
         op: &str,
     ) -> Result<Value> {
         let config = self.config()?;
-        let state = &self.client.inner.daraja;
-        let transport = &self.client.inner.transport;
+        let state = self.client.daraja_state();
+        let transport = &self.client.transport();
         // Serialising plain strings and numbers cannot fail.
         let payload = serde_json::to_vec(body).map_err(|e| Error::config("body", e.to_string()))?;
         let url = crate::json::join_url(config.effective_base_url(), path);

@@ -276,7 +276,7 @@ impl Statum<'_> {
         body: Option<&B>,
         op: &str,
     ) -> Result<Value> {
-        let authorization = match &self.client.inner.statum_authorization {
+        let authorization = match self.client.statum_authorization() {
             Some(a) => a.expose(),
             None => {
                 return Err(Error::config(
@@ -308,9 +308,9 @@ impl Statum<'_> {
             body: payload.as_deref(),
             safety,
             op,
-            deadline: self.client.inner.transport.deadline(),
+            deadline: self.client.transport().deadline(),
         };
-        let resp = self.client.inner.transport.send(&req)?;
+        let resp = self.client.transport().send(&req)?;
         interpret(resp.status, &resp.body, resp.retry_after)
     }
 }

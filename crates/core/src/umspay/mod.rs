@@ -121,7 +121,7 @@ impl UmsPay<'_> {
         };
         let failed =
             |e: Error| crate::journal::failed_push(self.client, Provider::Umspay, e, recovery());
-        let deadline = self.client.inner.transport.deadline();
+        let deadline = self.client.transport().deadline();
         let (map, status, text) = self
             .send(path, &body, "umspay.stk_push", Safety::OnceOnly, deadline)
             .map_err(failed)?;
@@ -151,10 +151,7 @@ impl UmsPay<'_> {
     /// Asks UMS Pay where the payment `transaction_request_id` stands. Retried (through the
     /// rate limiter) on 429, 5xx and network failures, up to `http.max_retries` times.
     pub fn transaction_status(&self, transaction_request_id: &str) -> Result<TransactionStatus> {
-        self.status_by(
-            transaction_request_id,
-            self.client.inner.transport.deadline(),
-        )
+        self.status_by(transaction_request_id, self.client.transport().deadline())
     }
 
     /// [`UmsPay::transaction_status`], all attempts over by `deadline`.
@@ -175,7 +172,7 @@ impl UmsPay<'_> {
             "email": config.email,
             "transaction_request_id": id,
         });
-        let http = &self.client.inner.config.http;
+        let http = &self.client.config().http;
         let mut attempt = 0u32;
         let (map, status, text) = loop {
             let result = self.send(
@@ -236,7 +233,7 @@ impl UmsPay<'_> {
         let mut last: Option<Result<TransactionStatus>> = None;
         loop {
             // A poll never runs past the wait's own deadline.
-            let poll_deadline = self.client.inner.transport.deadline().min(deadline);
+            let poll_deadline = self.client.transport().deadline().min(deadline);
             if crate::cancel::cancelled() {
                 return Err(Error::network(
                     Provider::Umspay,
@@ -402,7 +399,7 @@ impl UmsPay<'_> {
     }
 
     fn state(&self) -> Option<&limiter::RateLimiter> {
-        self.client.inner.umspay.limiter.as_deref()
+        self.client.umspay_state().limiter.as_deref()
     }
 
     /// A decode error whose excerpt never holds the API key.
@@ -451,7 +448,7 @@ impl UmsPay<'_> {
             .umspay
             .acquire_fleet(deadline)
             .map_err(Error::before_sending)?;
-        let resp = self.client.inner.transport.send(&req);
+        let resp = self.client.transport().send(&req);
         drop(permit);
         let resp = resp?;
         let map = self.interpret(resp.status, &resp.body, resp.retry_after)?;
