@@ -6,7 +6,10 @@ import {
   TumaError, AbortError, ApiError, InvalidInputError, RateLimitedError, StoreError, InvalidCallbackError, BusyError,
   errorKinds, type ErrorKind, type WorkerThreads,
   type StkCallback, type TransactionStatus, type DarajaResult, type StkQueryResponse,
-  type Fate, type Recovery, type ClaimStatus, type PaymentStatus
+  type Fate, type Recovery, type ClaimStatus, type PaymentStatus,
+  type B2bExpressCheckoutResponse, type B2bExpressCallback, type PullTransactions, type PullTransaction,
+  type RatibaResponse, type RatibaCallback, type BillManagerResponse, type BillInvoicesResponse,
+  type BillInvoiceRequest, type BillPayment, type BillPaymentAck, type ReconcileReport, type ReconciledPayment
 } from 'tuma'
 
 async function statum (client: Client): Promise<void> {
@@ -45,6 +48,61 @@ async function daraja (client: Client): Promise<void> {
   console.log(png.length)
 }
 
+// Daraja's other portal APIs: B2C top-up, Pochi, tax, B2B Express Checkout, Pull
+// Transactions, Ratiba and Bill Manager.
+async function portal (client: Client): Promise<void> {
+  const d = client.daraja
+  const topUp = await d.b2cTopup({ partyB: '600981', amount: 1000, accountReference: 'FLOAT', remarks: 'Top-up' })
+  await d.b2cTopup({ amount: 200, accountReference: 'MMF', remarks: 'Float', commandId: 'business_transfer_from_mmf_to_utility' })
+  const pochi = await d.b2pochi({ phone: '0708374149', amount: 150, remarks: 'Payout', occasion: 'June' })
+  const tax = await d.remitTax({ amount: 2500, accountReference: '2030PRN0001', remarks: 'VAT June' })
+  console.log(topUp.conversationId, pochi.originatorConversationId, tax.conversationId)
+
+  const express: B2bExpressCheckoutResponse = await d.b2bExpressCheckout({
+    primaryShortCode: '600100', amount: 71, paymentRef: 'PO-77', callbackUrl: 'https://shop.example/express', partnerName: 'Duka'
+  })
+  console.log('match the callback on', express.requestRefId, express.code)
+
+  const registered = await d.pullRegister({ nominatedNumber: '0708374149', callbackUrl: 'https://shop.example/pull' })
+  const pulled: PullTransactions = await d.pullTransactions({ startDate: '2024-06-23 00:00:00', maxPages: 10 })
+  const rows: PullTransaction[] = pulled.transactions
+  console.log(registered.alreadyRegistered, pulled.complete, rows.map((t) => [t.transactionId, t.amount]))
+
+  const order: RatibaResponse = await d.ratibaCreate({
+    standingOrderName: 'Rent', phone: '0708374149', amount: 500, frequency: 'monthly', startDate: '20300101',
+    endDate: '20301231', accountReference: 'RENT-4', callbackUrl: 'https://shop.example/ratiba', transactionType: 'pay_bill'
+  })
+  console.log(order.responseRefId)
+
+  const optin: BillManagerResponse = await d.billOptin({
+    email: 'billing@shop.example', officialContact: '0708374149', sendReminders: true, callbackUrl: 'https://shop.example/bill'
+  })
+  await d.billChangeOptin({ email: 'billing@shop.example', officialContact: '0708374149', sendReminders: false, callbackUrl: 'https://shop.example/bill' })
+  const invoice: BillInvoiceRequest = {
+    externalReference: 'INV-1', billedFullName: 'Jane Wanjiru', billedPhoneNumber: '0708374149', billedPeriod: 'August 2030',
+    invoiceName: 'School fees', dueDate: '2030-08-31', accountReference: 'ACC-1', amount: 800,
+    invoiceItems: [{ itemName: 'Tuition', amount: 700 }, { itemName: 'Meals', amount: 100 }]
+  }
+  await d.billInvoice(invoice)
+  const bulk: BillInvoicesResponse = await d.billInvoices({ invoices: [{ ...invoice, externalReference: 'INV-2', accountReference: 'ACC-2' }] })
+  for (const chunk of bulk.chunks) if (chunk.outcome !== 'accepted') console.log(chunk.first, chunk.count, chunk.outcome, chunk.error)
+  await d.billCancelInvoice({ externalReference: 'INV-2' })
+  const cancelled = await d.billCancelInvoices({ invoices: [{ externalReference: 'INV-1' }] })
+  console.log(optin.appKey, cancelled.errors.map((e) => e.externalReference))
+  await d.billReconciliation({
+    paymentDate: '2030-08-01', paidAmount: 800, accountReference: 'ACC-1', transactionId: 'TQ4K7XG2MB',
+    phoneNumber: '0708374149', fullName: 'Jane Wanjiru', invoiceName: 'School fees', externalReference: 'INV-1'
+  })
+
+  const report: ReconcileReport = await client.journal.reconcile({ olderThanMs: 60_000, maxQueriesPerSecond: 5, c2b: true })
+  const settled: ReconciledPayment[] = report.payments.filter((p) => p.action === 'resolved')
+  for (const p of settled) {
+    const final: PaymentStatus = p.newStatus
+    console.log(p.operation, p.id, final, p.outcome?.source, p.outcome?.receipt)
+  }
+  console.log(report.examined, report.resolved, report.c2bFound, report.c2bError)
+}
+
 async function umspay (client: Client): Promise<void> {
   const push = await client.umspay.stkPush({ amount: 1500, phone: '0712345678', reference: 'ORDER-12345' })
   const now: TransactionStatus = await client.umspay.transactionStatus({ transactionRequestId: push.transactionRequestId })
@@ -65,6 +123,11 @@ function webhooks (body: Buffer): void {
   const confirmation = callbacks.daraja.c2bConfirmation(body.toString('utf8'))
   const timeout = callbacks.daraja.queueTimeout(new Uint8Array(body))
   const event = callbacks.umspay.webhook(body)
+  const express: B2bExpressCallback = callbacks.daraja.b2bExpressCallback(body)
+  const ratiba: RatibaCallback = callbacks.daraja.ratibaCallback(body)
+  const bill: BillPayment = callbacks.daraja.billPayment(body)
+  const statuses: PaymentStatus[] = [express.status, ratiba.status]
+  console.log(express.requestId, express.transactionId, ratiba.responseRefId, ratiba.data.map((p) => p.key), bill.paidAmount, statuses)
   const generic: unknown = parseCallback('statum.result', body)
   console.log(sms.resultCode, airtime.charge, stk.mpesaReceiptNumber, validation.transAmount, confirmation.transId, timeout.raw, event.event, generic)
 }
@@ -77,6 +140,8 @@ function local (): void {
   const accept = utils.daraja.c2bAccept({ thirdPartyTransId: 'T-1' })
   const reject = utils.daraja.c2bReject({ reason: 'invalid_account_number' })
   const ack = utils.daraja.c2bConfirmationAck()
+  const billAck: BillPaymentAck = utils.daraja.billPaymentAck()
+  console.log(billAck.rescode, billAck.resmsg)
   const generic: unknown = utility('phone.normalize', { phone: '0712345678' })
   console.log(phone, carrier, password, timestamp, now, securityCredential.length, accept.ResultCode, reject.ResultCode, ack.ResultDesc, generic)
   console.log(version, operations().length, callbackKinds().length, utilities().length)
@@ -128,6 +193,7 @@ async function main (): Promise<void> {
     await statum(client)
     await daraja(client)
     await umspay(client)
+    await portal(client)
     const answer = await receiveCallback(client, '{"request_id":"r1","result_code":"200","result_desc":"ok"}',
       async (callback) => { console.log('new callback', callback) })
     console.log('answer', answer)

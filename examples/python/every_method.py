@@ -11,9 +11,15 @@ import os
 from typing import List, Optional, Type
 
 import tuma
+from tuma.requests import BillInvoiceRequest
 from tuma.types import (
     AccountDetails,
-    AirtimeResult,
+    B2bExpressCallback,
+    B2bExpressCheckoutResponse,
+    BillInvoicesResponse,
+    BillManagerResponse,
+    BillPayment,
+    BillPaymentAck,
     ClaimStatus,
     CompletedCallback,
     DynamicQr,
@@ -21,9 +27,17 @@ from tuma.types import (
     Fate,
     InitiatorResponse,
     PaymentStatus,
+    PullRegisterResponse,
+    PullTransaction,
+    PullTransactions,
+    RatibaCallback,
+    RatibaResponse,
     ReceivedCallback,
+    ReconciledPayment,
+    ReconcileReport,
     Recovery,
     ReleasedCallback,
+    StatumAirtimeResult,
     StatumResponse,
     StkCallback,
     StkPushResponse,
@@ -74,6 +88,8 @@ def use_sync(client: tuma.Client) -> None:
     final_status: PaymentStatus = final["status"]
     print(status["status"], final_status, paid["receipt"] if paid else None)
 
+    use_portal(client)
+
     anything = client.call("statum.account_details")
     print(type(anything))
 
@@ -82,6 +98,75 @@ def use_sync(client: tuma.Client) -> None:
         client.callbacks.complete(claim=receipt["claim"])
     seen: bool = client.callbacks.first_time(id="order-1")["first_time"]
     print(seen)
+
+
+def use_portal(client: tuma.Client) -> None:
+    """Daraja's other portal APIs and the reconciler."""
+    d = client.daraja
+    top_up: InitiatorResponse = d.b2c_topup(party_b="600981", amount=1000, account_reference="FLOAT", remarks="Top-up")
+    moved = d.b2c_topup(
+        amount=200, account_reference="MMF", remarks="Float", command_id="business_transfer_from_mmf_to_utility"
+    )
+    pochi_id: str = d.b2pochi(phone="0708374149", amount=150, remarks="Payout", occasion="June")[
+        "originator_conversation_id"
+    ]
+    tax: InitiatorResponse = d.remit_tax(amount=2500, account_reference="2030PRN0001", remarks="VAT June")
+    print(top_up["conversation_id"], moved["conversation_id"], pochi_id, tax["conversation_id"])
+
+    express: B2bExpressCheckoutResponse = d.b2b_express_checkout(
+        primary_short_code="600100", amount=71, payment_ref="PO-77", callback_url="https://example.com/express",
+        partner_name="Tuma Supplies",
+    )
+    print("match the callback on", express["request_ref_id"], express["code"])
+
+    registered: PullRegisterResponse = d.pull_register(
+        nominated_number="0708374149", callback_url="https://example.com/pull"
+    )
+    pulled: PullTransactions = d.pull_transactions(start_date="2024-06-23 00:00:00", max_pages=10)
+    rows: List[PullTransaction] = pulled["transactions"]
+    print(registered["already_registered"], pulled["complete"], [(t["transaction_id"], t["amount"]) for t in rows])
+
+    order: RatibaResponse = d.ratiba_create(
+        standing_order_name="Rent", phone="0708374149", amount=500, frequency="monthly", start_date="20300101",
+        end_date="20301231", account_reference="RENT-4", callback_url="https://example.com/ratiba",
+        transaction_type="pay_bill",
+    )
+    print(order["response_ref_id"])
+
+    optin: BillManagerResponse = d.bill_optin(
+        email="billing@shop.example", official_contact="0708374149", send_reminders=True,
+        callback_url="https://example.com/bill",
+    )
+    d.bill_change_optin(
+        email="billing@shop.example", official_contact="0708374149", send_reminders=False,
+        callback_url="https://example.com/bill",
+    )
+    first: BillInvoiceRequest = {
+        "external_reference": "INV-1", "billed_full_name": "Jane Wanjiru", "billed_phone_number": "0708374149",
+        "billed_period": "August 2030", "invoice_name": "School fees", "due_date": "2030-08-31",
+        "account_reference": "ACC-1", "amount": 800,
+        "invoice_items": [{"item_name": "Tuition", "amount": 700}, {"item_name": "Meals", "amount": 100}],
+    }
+    d.bill_invoice(**first)
+    second: BillInvoiceRequest = {**first, "external_reference": "INV-2", "account_reference": "ACC-2", "amount": 50}
+    bulk: BillInvoicesResponse = d.bill_invoices(invoices=[second])
+    for chunk in bulk["chunks"]:
+        if chunk["outcome"] != "accepted":
+            print(chunk["first"], chunk["count"], chunk["outcome"], chunk["error"])
+    d.bill_cancel_invoice(external_reference="INV-2")
+    cancelled: BillManagerResponse = d.bill_cancel_invoices(invoices=[{"external_reference": "INV-1"}])
+    print(optin["app_key"], [e["external_reference"] for e in cancelled["errors"]])
+    d.bill_reconciliation(
+        payment_date="2030-08-01", paid_amount=800, account_reference="ACC-1", transaction_id="TQ4K7XG2MB",
+        phone_number="0708374149", full_name="Jane Wanjiru", invoice_name="School fees", external_reference="INV-1",
+    )
+
+    report: ReconcileReport = client.journal.reconcile(older_than_ms=60_000, max_queries_per_second=5)
+    settled: List[ReconciledPayment] = [p for p in report["payments"] if p["action"] == "resolved"]
+    for p in settled:
+        final: PaymentStatus = p["new_status"]
+        print(p["operation"], p["id"], final, p["outcome"]["source"] if p["outcome"] else None)
+    print(report["examined"], report["resolved"], report["c2b_found"], report["c2b_error"])
 
 
 async def use_async(client: tuma.AsyncClient) -> None:
@@ -105,8 +190,39 @@ async def use_async(client: tuma.AsyncClient) -> None:
     await client.umspay.transaction_status(transaction_request_id=u["transaction_request_id"])
     await client.umspay.wait_for_status(transaction_request_id=u["transaction_request_id"])
     await client.umspay.confirm_payment(transaction_request_id=u["transaction_request_id"])
+    await client.daraja.b2c_topup(party_b="600981", amount=100, account_reference="FLOAT", remarks="Top-up")
+    await client.daraja.b2pochi(phone="0708374149", amount=150, remarks="Payout")
+    await client.daraja.remit_tax(amount=100, account_reference="PRN", remarks="VAT")
+    await client.daraja.b2b_express_checkout(
+        primary_short_code="600100", amount=71, payment_ref="PO", callback_url="https://example.com/x", partner_name="T"
+    )
+    await client.daraja.pull_register(nominated_number="0708374149", callback_url="https://example.com/pull")
+    await client.daraja.pull_transactions()
+    await client.daraja.ratiba_create(
+        standing_order_name="Gym", phone="0708374149", amount=100, frequency="weekly", start_date="20300101",
+        end_date="20300301", account_reference="GYM", callback_url="https://example.com/ratiba",
+    )
+    bill: BillInvoiceRequest = {
+        "external_reference": "A-1", "billed_full_name": "J", "billed_phone_number": "0708374149",
+        "billed_period": "May", "invoice_name": "Fees", "due_date": "2030-05-31", "account_reference": "A", "amount": 10,
+    }
+    await client.daraja.bill_optin(
+        email="b@shop.example", official_contact="0708374149", send_reminders=False, callback_url="https://example.com/b"
+    )
+    await client.daraja.bill_change_optin(
+        email="b@shop.example", official_contact="0708374149", send_reminders=True, callback_url="https://example.com/b"
+    )
+    await client.daraja.bill_invoice(**bill)
+    await client.daraja.bill_invoices(invoices=[{**bill, "external_reference": "A-2"}])
+    await client.daraja.bill_cancel_invoice(external_reference="A-1")
+    await client.daraja.bill_cancel_invoices(invoices=[{"external_reference": "A-2"}])
+    await client.daraja.bill_reconciliation(
+        payment_date="2030-05-01", paid_amount=10, account_reference="A", transaction_id="T", phone_number="0708374149",
+        full_name="J", invoice_name="Fees", external_reference="A-1",
+    )
+    report = await client.journal.reconcile(older_than_ms=60_000)
     await client.call("statum.account_details")
-    print(sms["status_code"], details["organization"]["name"])
+    print(sms["status_code"], details["organization"]["name"], report["examined"])
 
     received = await client.callbacks.receive(kind="statum.result", body='{"request_id":"r2","result_code":"200"}')
     if received["claim"] is not None:
@@ -160,8 +276,20 @@ def outcome_of(stk: StkCallback, ums: UmsPayWebhookEvent) -> List[PaymentStatus]
     return [stk["status"], ums["status"]]
 
 
+def portal_callbacks(express: bytes, ratiba: bytes, bill: bytes) -> List[PaymentStatus]:
+    """B2B Express Checkout, Ratiba and Bill Manager callbacks (answer Bill Manager with
+    ``tuma.utilities.daraja_bill_payment_ack()``)."""
+    e: B2bExpressCallback = tuma.parse_daraja_b2b_express_callback(express)
+    r: RatibaCallback = tuma.parse_daraja_ratiba_callback(ratiba)
+    b: BillPayment = tuma.parse_daraja_bill_payment(bill)
+    print(e["request_id"], e["transaction_id"], r["response_ref_id"], r["transaction_id"], b["transaction_id"])
+    paid: float = b["paid_amount"]
+    print(paid, [(p["key"], p["value"]) for p in r["data"]])
+    return [e["status"], r["status"]]
+
+
 def use_callbacks_and_utilities() -> None:
-    airtime: AirtimeResult = tuma.parse_statum_airtime_result(
+    airtime: StatumAirtimeResult = tuma.parse_statum_airtime_result(
         b'{"request_id":"r","charge":1,"account_balance":2,"result_code":"200"}'
     )
     charge: Optional[float] = airtime["charge"]  # None on a failure's webhook
@@ -175,6 +303,9 @@ def use_callbacks_and_utilities() -> None:
         tuma.parse_daraja_c2b_confirmation,
         tuma.parse_daraja_queue_timeout,
         tuma.parse_umspay_webhook,
+        tuma.parse_daraja_b2b_express_callback,
+        tuma.parse_daraja_ratiba_callback,
+        tuma.parse_daraja_bill_payment,
     ):
         try:
             parse(body)
@@ -187,6 +318,8 @@ def use_callbacks_and_utilities() -> None:
     reply = tuma.utilities.daraja_c2b_accept()
     reject = tuma.utilities.daraja_c2b_reject("invalid_amount")
     ack = tuma.utilities.daraja_c2b_confirmation_ack()
+    bill_ack: BillPaymentAck = tuma.utilities.daraja_bill_payment_ack()
+    print(bill_ack["rescode"])
     try:
         tuma.utilities.daraja_security_credential("pw", environment="sandbox")
     except tuma.TumaError as e:

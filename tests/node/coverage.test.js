@@ -26,7 +26,7 @@ function block (text, opening) {
   throw new Error(`unbalanced block ${opening}`)
 }
 
-const API_INTERFACE = { statum: 'StatumApi', daraja: 'DarajaApi', umspay: 'UmsPayApi', callbacks: 'CallbacksApi' }
+const API_INTERFACE = { statum: 'StatumApi', daraja: 'DarajaApi', umspay: 'UmsPayApi', callbacks: 'CallbacksApi', journal: 'JournalApi' }
 
 test('the lists are non-empty and cover all three providers', () => {
   const ops = native.operations()

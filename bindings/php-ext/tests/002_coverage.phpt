@@ -29,11 +29,11 @@ foreach ($utils as $util) {
         $missing[] = $util;
     }
 }
-check(count($ops) >= 19 && count($kinds) >= 8 && count($utils) >= 7, 'libtuma lists its operations, kinds and utilities');
+check(count($ops) >= 37 && count($kinds) >= 11 && count($utils) >= 8, 'libtuma lists its operations, kinds and utilities');
 check($missing === [], 'a PHP method for each of them', $missing);
 // And the other way round: no PHP method names something libtuma does not offer.
 $extra = [];
-foreach (['statum' => Tuma\Statum::class, 'daraja' => Tuma\Daraja::class, 'umspay' => Tuma\UmsPay::class, 'callbacks' => Tuma\Inbox::class] as $prefix => $class) {
+foreach (['statum' => Tuma\Statum::class, 'daraja' => Tuma\Daraja::class, 'umspay' => Tuma\UmsPay::class, 'callbacks' => Tuma\Inbox::class, 'journal' => Tuma\Journal::class] as $prefix => $class) {
     foreach ((new ReflectionClass($class))->getMethods() as $m) {
         if ($m->class !== $class) {
             continue;

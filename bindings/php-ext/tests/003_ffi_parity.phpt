@@ -9,7 +9,7 @@ require __DIR__ . '/tuma.inc';
 function signatures(): array
 {
     $out = [];
-    $classes = ['Client', 'Provider', 'Statum', 'Daraja', 'UmsPay', 'Inbox', 'Callbacks', 'Utils', 'Exception',
+    $classes = ['Client', 'Provider', 'Statum', 'Daraja', 'UmsPay', 'Journal', 'Inbox', 'Callbacks', 'Utils', 'Exception',
         'InvalidInputException', 'ConfigException', 'AuthenticationException', 'AuthorizationException', 'ApiException',
         'RateLimitedException', 'NetworkException', 'TimeoutException', 'DecodeException', 'InvalidCallbackException',
         'StoreException', 'BusyException'];
@@ -80,7 +80,7 @@ foreach ($ffi as $class => $sig) {
         }
     }
 }
-check(count($ffi) === 21, 'every class compared');
+check(count($ffi) === 22, 'every class compared');
 ?>
 --EXPECT--
 ok - the FFI wrapper reflects

@@ -11,7 +11,7 @@ foreach (['binary' => "\xff\x00junk", 'empty' => '', 'a list' => '[]', 'a wrong-
 $e = throws(Tuma\InvalidCallbackException::class, fn () => Tuma\Callbacks::darajaStkCallback('{"Body":{}}'));
 check($e !== null, 'an STK callback without stkCallback');
 $e = throws(Tuma\InvalidInputException::class, fn () => Tuma\Callbacks::parse('statum.nope', '{}'));
-check($e !== null && $e->field === 'callback kind', 'unknown kind names the field', $e?->field);
+check($e !== null && $e->field === 'kind' && str_contains($e->getMessage(), 'unknown callback kind'), 'unknown kind names the field', $e?->field);
 $e = throws(Tuma\InvalidInputException::class, fn () => Tuma\Callbacks::parse("statum.result\0x", '{"request_id":"R","result_code":"200","result_desc":"x"}'));
 check($e !== null && $e->field === 'kind', 'a NUL byte in the kind is refused');
 ?>

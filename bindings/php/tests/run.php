@@ -206,6 +206,235 @@ $webhook = json_encode(['event' => 'payment.completed', 'ResponseCode' => 0, 'Tr
 $e = expectThrows(InvalidCallbackException::class, fn () => $tuma->umspay()->confirmPayment(['webhook' => $webhook]));
 check(str_contains($e->getMessage(), 'amount'), 'a forged UMS Pay webhook amount is refused: ' . $e->getMessage());
 
+// Daraja's other portal APIs (top-up, Pochi, tax, B2B Express Checkout, Pull Transactions,
+// Ratiba, Bill Manager) and the reconciler, with their callbacks on a local listener.
+$hooks = stream_socket_server('tcp://127.0.0.1:0', $errno, $errstr);
+check($hooks !== false, "listen: $errstr");
+$hooksUrl = 'http://' . stream_socket_get_name($hooks, false);
+$stash = [];
+
+/**
+ * The body of the first callback POSTed to a path starting with $path that holds $needle;
+ * the others are kept in $stash for later. Bill Manager notifications are acknowledged.
+ */
+function callbackFor($listener, array &$stash, string $path, string $needle): string
+{
+    $deadline = microtime(true) + 15;
+    while (true) {
+        foreach ($stash as $i => [$p, $b]) {
+            if (str_starts_with($p, $path) && str_contains($b, $needle)) {
+                unset($stash[$i]);
+                return $b;
+            }
+        }
+        $left = $deadline - microtime(true);
+        check($left > 0, "a callback on $path holding $needle");
+        $conn = @stream_socket_accept($listener, $left);
+        check($conn !== false, "a callback on $path holding $needle arrived");
+        stream_set_timeout($conn, 10);
+        $head = '';
+        while (!str_contains($head, "\r\n\r\n") && !feof($conn)) {
+            $head .= fread($conn, 1);
+        }
+        preg_match('/^\S+ (\S+)/', $head, $line);
+        preg_match('/content-length:\s*(\d+)/i', $head, $len);
+        $body = '';
+        while (strlen($body) < (int) ($len[1] ?? 0) && !feof($conn)) {
+            $body .= fread($conn, (int) $len[1] - strlen($body));
+        }
+        $p = $line[1] ?? '';
+        $reply = str_starts_with($p, '/bill') ? json_encode(Utils::darajaBillPaymentAck()) : '{}';
+        fwrite($conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " . strlen($reply)
+            . "\r\nConnection: close\r\n\r\n$reply");
+        fclose($conn);
+        $stash[] = [$p, $body];
+    }
+}
+
+$portal = new Client(['daraja' => $config['daraja'] + [
+    'initiator_name' => 'testapi',
+    'initiator_password' => 'Safaricom999!*!',
+    'certificate_pem' => (string) file_get_contents(__DIR__ . '/../../../crates/sandbox/testdata/daraja-test-cert.pem'),
+    'callback_url' => "$hooksUrl/stk",
+    'result_url' => "$hooksUrl/result",
+    'timeout_url' => 'http://127.0.0.1:9/timeout',
+], 'http' => ['max_retries' => 0]]);
+$d = $portal->daraja();
+
+// Top-up, Pochi and tax, and their results.
+$up = $d->b2cTopup(['party_b' => '600981', 'amount' => 1000, 'account_reference' => 'PTOPUP1', 'remarks' => 'Float top-up']);
+check($up['response_code'] === '0' && str_starts_with($up['conversation_id'], 'AG_'), 'b2c top-up accepted');
+$result = Callbacks::darajaResult(callbackFor($hooks, $stash, '/result', $up['conversation_id']));
+check($result['status'] === 'completed' && $result['details']['kind'] === 'b2b' && $result['details']['bill_reference_number'] === 'PTOPUP1',
+    'the top-up result is B2B-shaped: ' . json_encode($result['details']));
+$pochi = $d->b2pochi(['phone' => '0708 374 149', 'amount' => 150, 'remarks' => 'Pochi payout', 'shortcode' => '600981']);
+check($pochi['response_code'] === '0' && strlen($pochi['originator_conversation_id']) === 36, 'Pochi payment accepted');
+$result = Callbacks::darajaResult(callbackFor($hooks, $stash, '/result', $pochi['originator_conversation_id']));
+check($result['details']['kind'] === 'b2c' && $result['details']['transaction_amount'] === 150.0, 'the Pochi result is B2C-shaped');
+$e = expectThrows(ApiException::class, fn () => $d->b2pochi(['phone' => '0708374149', 'amount' => 150, 'remarks' => 'Again',
+    'shortcode' => '600981', 'originator_conversation_id' => $pochi['originator_conversation_id']]));
+check($e->fate === 'refused' && $e->providerCode === '500.002.1001'
+    && $e->recovery['originator_conversation_id'] === $pochi['originator_conversation_id'], 'a repeated Pochi id is refused: never paid twice');
+$tax = $d->remitTax(['amount' => 2500, 'account_reference' => 'PHPPRN0001', 'remarks' => 'VAT June']);
+check($tax['response_code'] === '0', 'tax remittance accepted');
+$result = Callbacks::darajaResult(callbackFor($hooks, $stash, '/result', $tax['conversation_id']));
+check(str_contains((string) $result['details']['receiver_party_public_name'], '572572') && $result['details']['bill_reference_number'] === 'PHPPRN0001',
+    'the tax result names KRA and the PRN');
+// Processed, then a 500: fate unknown, with the ids; the sandbox processed it once.
+sandbox('POST', '/_sandbox/faults', ['path_contains' => 'remittax', 'times' => 1,
+    'fault' => 'reply=500;processed;body={"requestId":"x","errorCode":"500.001.1001","errorMessage":"Internal server error"}']);
+$e = expectThrows(ApiException::class, fn () => $d->remitTax(['amount' => 400, 'account_reference' => 'PHPPRNCUT', 'remarks' => 'VAT']));
+check($e->fate === 'unknown' && $e->outcomeUnknown === true && $e->recovery['operation'] === 'daraja.remit_tax'
+    && $e->recovery['receiver'] === '572572' && $e->recovery['account_reference'] === 'PHPPRNCUT', 'tax after a 500: unknown, ' . json_encode($e->recovery));
+check(inLedger('572572:400:PHPPRNCUT:'), 'and the sandbox did process the remittance');
+// A documented refusal of a top-up: not processed.
+sandbox('POST', '/_sandbox/faults', ['path_contains' => 'b2b/v1/paymentrequest', 'times' => 1,
+    'fault' => 'reply=400;body={"requestId":"x","errorCode":"400.002.02","errorMessage":"Bad Request - Invalid Amount"}']);
+$e = expectThrows(ApiException::class, fn () => $d->b2cTopup(['party_b' => '600981', 'amount' => 300, 'account_reference' => 'PREFUSED', 'remarks' => 'Top-up']));
+check($e->fate === 'refused' && $e->recovery['account_reference'] === 'PREFUSED' && $e->recovery['amount'] === 300, 'a refused top-up: fate refused');
+check(!inLedger(':300:PREFUSED:'), 'a refused top-up is not in the ledger');
+
+// B2B Express Checkout: paid, then cancelled by the operator; claimed once.
+$express = $d->b2bExpressCheckout(['primary_short_code' => '600100', 'amount' => 71, 'payment_ref' => 'PO-77',
+    'callback_url' => "$hooksUrl/express", 'partner_name' => 'Tuma Supplies']);
+check($express['code'] === '0' && strlen($express['request_ref_id']) === 36, 'B2B Express Checkout initiated');
+$paid = Callbacks::darajaB2bExpressCallback(callbackFor($hooks, $stash, '/express', $express['request_ref_id']));
+check($paid['status'] === 'completed' && $paid['amount'] === 71.0 && is_string($paid['transaction_id']) && $paid['status_text'] === 'SUCCESS',
+    'B2B Express callback: paid');
+$own = 'php-express-' . bin2hex(random_bytes(6));
+$d->b2bExpressCheckout(['primary_short_code' => '400100', 'amount' => 50, 'payment_ref' => 'PO-9',
+    'callback_url' => "$hooksUrl/express", 'partner_name' => 'Tuma', 'request_ref_id' => $own]);
+$body = callbackFor($hooks, $stash, '/express', $own);
+$cancelled = Callbacks::parse('daraja.b2b_express_callback', $body);
+check($cancelled['status'] === 'cancelled' && $cancelled['result_code'] === '4001' && $cancelled['payment_reference'] === 'PO-9'
+    && $cancelled['transaction_id'] === null, 'B2B Express callback: cancelled');
+$first = $portal->callbacks()->receive(['kind' => 'daraja.b2b_express_callback', 'body' => $body]);
+check($first['status'] === 'claimed' && $first['id'] === $own, 'the express callback is claimed on its requestId');
+$portal->callbacks()->complete(['claim' => $first['claim']]);
+check($portal->callbacks()->receive(['kind' => 'daraja.b2b_express_callback', 'body' => $body])['status'] === 'done', 'its redelivery is done');
+
+// Pull Transactions: registered once, every page read.
+$shortcode = (string) random_int(700000, 799999);
+$registration = ['shortcode' => $shortcode, 'nominated_number' => '0708374149', 'callback_url' => "$hooksUrl/pull"];
+$reg = $d->pullRegister($registration);
+check($reg['response_status'] === '1000' && $reg['already_registered'] === false && $reg['short_code'] === $shortcode, 'Pull Transactions registration');
+$again = $d->pullRegister($registration);
+check($again['already_registered'] === true && $again['response_ref_id'] === $reg['response_ref_id'], 'registering again: already registered');
+$none = $d->pullTransactions(['shortcode' => $shortcode]);
+check($none['complete'] === true && $none['transactions'] === [] && $none['pages'] === 1, 'nothing yet: an empty list');
+for ($i = 0; $i < 2; $i++) {
+    $d->c2bSimulate(['shortcode' => $shortcode, 'amount' => 10 + $i, 'phone' => '0708374149', 'bill_ref_number' => "PULL-$i"]);
+}
+$deadline = microtime(true) + 15;
+while (count($d->pullTransactions(['shortcode' => $shortcode])['transactions']) < 2 && microtime(true) < $deadline) {
+    usleep(100_000);
+}
+sandbox('POST', '/_sandbox/daraja/settings', ['pull_page_size' => 1]);
+$all = $d->pullTransactions(['shortcode' => $shortcode]);
+$refs = array_column($all['transactions'], 'bill_reference');
+sort($refs);
+check($all['complete'] === true && $all['pages'] === 3 && $refs === ['PULL-0', 'PULL-1'], 'every page: ' . json_encode($all));
+check($all['transactions'][0]['msisdn'] === '254708374149' && is_float($all['transactions'][0]['amount']), 'a pulled transaction');
+$one = $d->pullTransactions(['shortcode' => $shortcode, 'max_pages' => 1]);
+check($one['complete'] === false && count($one['transactions']) === 1, 'the page bound stops the walk and says so');
+sandbox('POST', '/_sandbox/daraja/settings', ['pull_page_size' => 100]);
+
+// M-Pesa Ratiba: a standing order and its callback.
+$order = $d->ratibaCreate(['standing_order_name' => 'PHP rent ' . bin2hex(random_bytes(4)), 'phone' => '0708374149', 'amount' => 500,
+    'frequency' => 'monthly', 'start_date' => '20300101', 'end_date' => '20301231', 'account_reference' => 'RENT-4',
+    'callback_url' => "$hooksUrl/ratiba"]);
+check($order['response_code'] === '200' && is_string($order['response_ref_id']), 'standing order accepted');
+$body = callbackFor($hooks, $stash, '/ratiba', $order['response_ref_id']);
+$ratiba = Callbacks::darajaRatibaCallback($body);
+check($ratiba['status'] === 'completed' && $ratiba['result_status'] === 'OKAY' && is_string($ratiba['transaction_id'])
+    && str_contains((string) $ratiba['msisdn'], '*'), 'Ratiba callback: created');
+$got = $portal->callbacks()->receive(['kind' => 'daraja.ratiba_callback', 'body' => $body]);
+check($got['id'] === $order['response_ref_id'] . ':' . $ratiba['transaction_id'], 'the Ratiba callback is claimed on its ids');
+
+// Bill Manager: opt in, invoice, a payment acknowledged and reconciled, cancellations.
+$optin = $d->billOptin(['email' => 'billing@shop.example', 'official_contact' => '0708374149', 'send_reminders' => true,
+    'callback_url' => "$hooksUrl/bill"]);
+check($optin['rescode'] === '200' && str_starts_with((string) $optin['app_key'], 'AG_'), 'Bill Manager opt-in');
+check($d->billChangeOptin(['email' => 'billing@shop.example', 'official_contact' => '0708374149', 'send_reminders' => false,
+    'callback_url' => "$hooksUrl/bill"])['rescode'] === '200', 'opt-in details changed');
+$invoice = static fn (string $ref, int $amount): array => ['external_reference' => $ref, 'billed_full_name' => 'Jane Wanjiru',
+    'billed_phone_number' => '0708374149', 'billed_period' => 'August 2030', 'invoice_name' => 'School fees',
+    'due_date' => '2030-08-31', 'account_reference' => "ACC-$ref", 'amount' => $amount];
+$sent = $d->billInvoice($invoice('PHP-INV-1', 800) + ['invoice_items' => [['item_name' => 'Tuition', 'amount' => 700], ['item_name' => 'Meals', 'amount' => 100]]]);
+check($sent['rescode'] === '200' && $sent['status_message'] === 'Invoice sent successfully', 'an invoice sent');
+$receipt = sandbox('POST', '/_sandbox/daraja/billmanager/pay', ['externalReference' => 'PHP-INV-1'])['transactionId'];
+$body = callbackFor($hooks, $stash, '/bill', $receipt);
+$payment = Callbacks::darajaBillPayment($body);
+check($payment['transaction_id'] === $receipt && $payment['paid_amount'] === 800.0 && $payment['account_reference'] === 'ACC-PHP-INV-1',
+    'the payment notification parsed: ' . json_encode($payment));
+check($portal->callbacks()->receive(['kind' => 'daraja.bill_payment', 'body' => $body])['id'] === $receipt, 'claimed on its receipt');
+$reconciled = $d->billReconciliation(['payment_date' => $payment['date_created'], 'paid_amount' => 800,
+    'account_reference' => $payment['account_reference'], 'transaction_id' => $receipt, 'phone_number' => $payment['msisdn'],
+    'full_name' => 'Jane Wanjiru', 'invoice_name' => 'School fees', 'external_reference' => 'PHP-INV-1']);
+check($reconciled['rescode'] === '200', 'the payment acknowledged (reconciliation)');
+$e = expectThrows(ApiException::class, fn () => $d->billCancelInvoice(['external_reference' => 'PHP-INV-1']));
+check($e->providerCode === '409' && $e->fate === 'refused', 'a paid invoice cannot be cancelled');
+$bulk = $d->billInvoices(['invoices' => [$invoice('PHP-INV-2', 50), $invoice('PHP-INV-3', 60)]]);
+check($bulk['all_accepted'] === true && $bulk['accepted'] === 2 && $bulk['chunks'][0]['outcome'] === 'accepted', 'a list of invoices sent');
+check($d->billCancelInvoice(['external_reference' => 'PHP-INV-2'])['rescode'] === '200', 'an unpaid invoice cancelled');
+$partial = $d->billCancelInvoices(['invoices' => [['external_reference' => 'PHP-INV-1'], ['external_reference' => 'PHP-INV-3']]]);
+check($partial['rescode'] === '409' && array_column($partial['errors'], 'external_reference') === ['PHP-INV-1'], 'bulk cancellation names the paid invoice');
+
+// The reconciler settles a push whose callback the application never processed.
+$push = $d->stkPush(['phone' => '0708374149', 'amount' => 12, 'account_reference' => 'PRECON']);
+callbackFor($hooks, $stash, '/stk', $push['checkout_request_id']);
+$report = $portal->journal()->reconcile(['older_than_ms' => 0, 'c2b' => false, 'max_queries_per_second' => 50,
+    'result_url' => 'http://127.0.0.1:9/result']);
+check($report['errors'] === 0 && is_int($report['examined']) && is_int($report['took_ms']), 'reconcile report: ' . json_encode($report));
+$mine = array_values(array_filter($report['payments'], fn (array $p) => $p['id'] === $push['checkout_request_id']));
+check(count($mine) === 1 && $mine[0]['action'] === 'resolved' && $mine[0]['old_status'] === 'pending'
+    && $mine[0]['new_status'] === 'completed' && $mine[0]['outcome']['source'] === 'query', 'the push was settled by a query');
+fclose($hooks);
+
+// The portal callbacks and the utility.
+$x = Callbacks::darajaB2bExpressCallback('{"resultCode":"0","resultDesc":"ok","amount":"71.0","requestId":"r-1","resultType":"0","conversationID":"AG_1","transactionId":"RDQ01NFT1Q","status":"SUCCESS"}');
+check($x['transaction_id'] === 'RDQ01NFT1Q' && $x['request_id'] === 'r-1' && $x['conversation_id'] === 'AG_1', 'daraja.b2b_express_callback parsed');
+$r = Callbacks::darajaRatibaCallback('{"ResponseHeader":{"responseRefID":"ref-1","requestRefID":"sto-1","responseCode":"0","responseDescription":"ok"},"responseBody":{"ResponseData":[{"Name":"TransactionID","value":"SC8F2IQMH5"},{"Name":"Status","value":"OKAY"}]}}');
+check($r['transaction_id'] === 'SC8F2IQMH5' && $r['request_ref_id'] === 'sto-1' && $r['data'][0] === ['key' => 'TransactionID', 'value' => 'SC8F2IQMH5'], 'daraja.ratiba_callback parsed');
+$b = Callbacks::darajaBillPayment('{"transactionId":"TQ4K7XG2MB","paidAmount":"800","msisdn":"254708374149","dateCreated":"2024-06-23","accountReference":"ACC-1","shortCode":"174379"}');
+$want = ['transaction_id' => 'TQ4K7XG2MB', 'paid_amount' => 800.0, 'msisdn' => '254708374149', 'date_created' => '2024-06-23',
+    'account_reference' => 'ACC-1', 'short_code' => '174379'];
+ksort($b);
+ksort($want);
+check($b === $want, 'daraja.bill_payment parsed: ' . json_encode($b));
+expectThrows(InvalidCallbackException::class, fn () => Callbacks::darajaB2bExpressCallback('{"resultCode":"0","requestId":"r"}'));
+expectThrows(InvalidCallbackException::class, fn () => Callbacks::darajaRatibaCallback('{}'));
+expectThrows(InvalidCallbackException::class, fn () => Callbacks::darajaBillPayment('{"transactionId":"T1"}'));
+check(Utils::darajaBillPaymentAck() === ['rescode' => '200', 'resmsg' => 'Success'], 'the Bill Manager acknowledgement');
+
+// Bad input: refused before anything is sent, naming the field.
+$before = sandbox('GET', '/_sandbox/stats')['requests'];
+$cb = 'https://shop.example/cb';
+foreach ([
+    'amount' => fn () => $d->b2cTopup(['party_b' => '600981', 'amount' => 0, 'account_reference' => 'R', 'remarks' => 'Top-up']),
+    'party_b' => fn () => $d->b2cTopup(['amount' => 10, 'account_reference' => 'R', 'remarks' => 'Top-up']),
+    'command_id' => fn () => $d->b2cTopup(['party_b' => '600981', 'amount' => 10, 'account_reference' => 'R', 'remarks' => 'Top-up', 'command_id' => 'pay_all']),
+    'phone' => fn () => $d->b2pochi(['phone' => '12345', 'amount' => 100, 'remarks' => 'Pochi']),
+    'account_reference' => fn () => $d->remitTax(['amount' => 100, 'account_reference' => str_repeat('P', 21), 'remarks' => 'VAT']),
+    'primary_short_code' => fn () => $d->b2bExpressCheckout(['primary_short_code' => 'till', 'amount' => 10, 'payment_ref' => 'P', 'callback_url' => $cb, 'partner_name' => 'T']),
+    'nominated_number' => fn () => $d->pullRegister(['nominated_number' => '07', 'callback_url' => $cb]),
+    'max_pages' => fn () => $d->pullTransactions(['max_pages' => 0]),
+    'frequency' => fn () => $d->ratibaCreate(['standing_order_name' => 'n', 'phone' => '0708374149', 'amount' => 1, 'frequency' => 'hourly',
+        'start_date' => '20300101', 'end_date' => '20300101', 'account_reference' => 'a', 'callback_url' => $cb]),
+    'email' => fn () => $d->billOptin(['email' => 'billing', 'official_contact' => '0708374149', 'send_reminders' => true, 'callback_url' => $cb]),
+    'due_date' => fn () => $d->billInvoice(['due_date' => '2030-02-30'] + $invoice('BAD-1', 10)),
+    'invoices[1].external_reference' => fn () => $d->billInvoices(['invoices' => [$invoice('BAD-1', 10), $invoice('BAD-1', 10)]]),
+    'invoices[0].external_reference' => fn () => $d->billCancelInvoices(['invoices' => [['external_reference' => ' ']]]),
+    'phone_number' => fn () => $d->billReconciliation(['payment_date' => '2030-08-01', 'paid_amount' => 100, 'account_reference' => 'A',
+        'transaction_id' => 'T', 'phone_number' => '12', 'full_name' => 'J', 'invoice_name' => 'F', 'external_reference' => 'I']),
+    'max_queries_per_second' => fn () => $portal->journal()->reconcile(['older_than_ms' => 0, 'max_queries_per_second' => 0]),
+] as $field => $call) {
+    $e = expectThrows(InvalidInputException::class, $call);
+    check($e->field === $field && $e->fate === 'not_sent' && $e->recovery === null, "bad $field refused: {$e->field} " . $e->getMessage());
+}
+check(sandbox('GET', '/_sandbox/stats')['requests'] === $before, 'no bad input reached the sandbox');
+unset($portal, $d);
+
 // Utilities.
 $pw = Utils::darajaStkPassword(['shortcode' => '174379', 'passkey' => 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919', 'timestamp' => '20160216165627']);
 check($pw['password'] === base64_encode('174379bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c91920160216165627'), 'STK password');

@@ -98,13 +98,13 @@ impl Transport {
             .timeout_global(Some(config.timeout()))
             .proxy(None)
             .max_redirects(0)
-            // Provider answers are small (headers well under 4 KiB, bodies read in pieces up
-            // to MAX_BODY): ureq's 128 KiB buffers per connection, both ways, were most of
-            // what a call in flight holds.
             // A burst of calls in flight leaves as many connections to reuse (ureq keeps 3
             // per host by default: every burst would open new ones, a TLS handshake each).
             .max_idle_connections(config.max_threads.saturating_mul(3))
             .max_idle_connections_per_host(config.max_threads)
+            // Provider answers are small (bodies are read in pieces up to MAX_BODY): ureq's
+            // default 128 KiB buffers per connection, both ways, were most of what a call
+            // in flight held (docs/limits.md).
             .input_buffer_size(BUFFER)
             .output_buffer_size(OUTPUT_BUFFER)
             .max_response_header_size(BUFFER)
@@ -514,6 +514,8 @@ fn classify(provider: Provider, e: ureq::Error, reading_body: bool) -> Error {
                         | ErrorKind::NetworkDown
                         | ErrorKind::AddrNotAvailable
                 ) || refused_during_handshake(io)
+                    // EMFILE/ENFILE: no socket could be opened, so nothing was written.
+                    || matches!(io.raw_os_error(), Some(23 | 24))
             }
             U::HostNotFound
             | U::BadUri(_)
@@ -547,6 +549,16 @@ mod tests {
             per_read: None,
             per_write: None,
         }
+    }
+
+    #[test]
+    fn out_of_file_descriptors_is_not_sent() {
+        for errno in [23, 24] {
+            let e = ureq::Error::Io(std::io::Error::from_raw_os_error(errno));
+            assert_eq!(classify(Provider::Daraja, e, false).fate(), Fate::NotSent);
+        }
+        let reset = ureq::Error::Io(std::io::ErrorKind::ConnectionReset.into());
+        assert_eq!(classify(Provider::Daraja, reset, false).fate(), Fate::Unknown);
     }
 
     #[test]
