@@ -1,6 +1,9 @@
 # libtuma (crates/ffi): C ABI, header, pkg-config, C tests and the PHP FFI wrapper.
 #
-#   make install [PREFIX=/usr/local] [DESTDIR=]   release libtuma.so/.a, tuma.h, tuma.pc
+#   make install [PREFIX=/usr/local] [DESTDIR=]   libtuma.so.X (SONAME libtuma.so.0) and its
+#                                                 symlinks, libtuma.a, tuma.h, tuma.pc: a `dist`
+#                                                 build (mk/dist.mk, install-libtuma)
+#   make uninstall [PREFIX=/usr/local] [DESTDIR=] removes them (mk/dist.mk)
 #   make header                                   regenerate include/tuma.h (+ PHP variant)
 #   make test-c                                   C tests (dynamic + static, valgrind, ASan, C++)
 #   make test-php                                 PHP FFI wrapper tests (lifecycle under valgrind)
@@ -28,7 +31,7 @@ SANDBOX_RUN := tests/c/run.sh $(TARGET_DIR)/debug/tuma-sandbox
 # The sandbox and a private redis-server (TUMA_TEST_REDIS_URL), for the fork tests.
 SANDBOX_REDIS_RUN := tests/c/with_redis.sh $(SANDBOX_RUN)
 
-.PHONY: install install-c header ffi-tools ffi-build test-c test-php
+.PHONY: install header ffi-tools ffi-build test-c test-php
 
 # $(1): directory holding libtuma.so/.a; $(2): installation prefix (with DESTDIR).
 # $(3): prefix written into tuma.pc.
@@ -40,12 +43,7 @@ define tuma_install
 	sed -e 's|@PREFIX@|$(3)|' -e 's|@VERSION@|$(TUMA_VERSION)|' crates/ffi/tuma.pc.in > $(2)/lib/pkgconfig/tuma.pc
 endef
 
-install: install-c
-
-install-c:
-	$(CARGO) build --release -p tuma-ffi
-	$(call tuma_install,$(TARGET_DIR)/release,$(DESTDIR)$(PREFIX),$(PREFIX))
-	@echo "installed libtuma $(TUMA_VERSION) into $(DESTDIR)$(PREFIX)"
+install: install-libtuma
 
 header:
 	TUMA_UPDATE_HEADER=1 $(CARGO) test -q -p tuma-ffi --lib header

@@ -257,17 +257,25 @@ const callbacks = namespaces(native.callbackKinds(), (kind) => (body) => parseCa
 /** `utils.phone.normalize({phone})`: one function per local utility. */
 const utils = namespaces(native.utilities(), (name) => (request) => utility(name, request))
 
+const operations = () => native.operations()
+const callbackKinds = () => native.callbackKinds()
+const utilities = () => native.utilities()
+const errorKinds = () => native.errorKinds()
+const version = native.version()
+
+// Shorthand properties only: Node's ES module loader finds the named exports of a CommonJS
+// file by reading this literal (cjs-module-lexer), and stops at the first other form.
 module.exports = {
   Client,
   parseCallback,
   callbacks,
   utility,
   utils,
-  operations: () => native.operations(),
-  callbackKinds: () => native.callbackKinds(),
-  utilities: () => native.utilities(),
-  errorKinds: () => native.errorKinds(),
-  version: native.version(),
+  operations,
+  callbackKinds,
+  utilities,
+  errorKinds,
+  version,
   AbortError,
   TumaError,
   InvalidInputError,

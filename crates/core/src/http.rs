@@ -558,7 +558,10 @@ mod tests {
             assert_eq!(classify(Provider::Daraja, e, false).fate(), Fate::NotSent);
         }
         let reset = ureq::Error::Io(std::io::ErrorKind::ConnectionReset.into());
-        assert_eq!(classify(Provider::Daraja, reset, false).fate(), Fate::Unknown);
+        assert_eq!(
+            classify(Provider::Daraja, reset, false).fate(),
+            Fate::Unknown
+        );
     }
 
     #[test]
