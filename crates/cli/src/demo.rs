@@ -264,6 +264,31 @@ fn daraja_flows(client: &Client, hooks: &WebhookReceiver) -> Result<(), String> 
         c.trans_id, c.org_account_balance
     );
 
+    step("Daraja: Pull Transactions — every C2B payment of the last 48 hours, all pages");
+    let pulled = daraja
+        .pull_transactions(&tuma::daraja::PullTransactionsRequest {
+            shortcode: Some("174379".into()),
+            start_date: None,
+            end_date: None,
+            max_pages: None,
+        })
+        .map_err(|e| e.to_string())?;
+    for row in pulled.transactions.iter().rev().take(3) {
+        println!(
+            "   {} {} KES {:>8.2} account {} from {}",
+            row.transaction_id,
+            row.trx_date,
+            row.amount.unwrap_or_default(),
+            row.bill_reference,
+            row.msisdn
+        );
+    }
+    println!(
+        "   {} payments in {} page(s): the way to recover a C2B payment whose confirmation was lost",
+        pulled.transactions.len(),
+        pulled.pages
+    );
+
     step("Daraja: account balance");
     let asked = daraja
         .account_balance(&AccountBalanceRequest::default())
