@@ -77,17 +77,24 @@ named!(NAMED_OPERATIONS, OpFn, (client: *const tuma_client, request_json: *const
     tuma_daraja_c2b_register_urls, tuma_daraja_c2b_simulate, tuma_daraja_b2c, tuma_daraja_b2b,
     tuma_daraja_transaction_status, tuma_daraja_account_balance, tuma_daraja_reversal,
     tuma_daraja_dynamic_qr, tuma_umspay_stk_push, tuma_umspay_transaction_status,
-    tuma_umspay_wait_for_status, tuma_umspay_confirm_payment,
+    tuma_umspay_wait_for_status, tuma_umspay_confirm_payment, tuma_daraja_b2c_topup,
+    tuma_daraja_b2pochi, tuma_daraja_remit_tax, tuma_daraja_b2b_express_checkout,
+    tuma_daraja_pull_register, tuma_daraja_pull_transactions, tuma_daraja_ratiba_create,
+    tuma_daraja_bill_optin, tuma_daraja_bill_change_optin, tuma_daraja_bill_invoice,
+    tuma_daraja_bill_invoices, tuma_daraja_bill_cancel_invoice, tuma_daraja_bill_cancel_invoices,
+    tuma_daraja_bill_reconciliation, tuma_journal_reconcile,
 ]);
 named!(NAMED_CALLBACKS, CallbackFn, (body: *const u8, body_len: usize, result_json_out: *mut *mut c_char), [
     tuma_parse_statum_result, tuma_parse_statum_airtime_result, tuma_parse_daraja_stk_callback,
     tuma_parse_daraja_result, tuma_parse_daraja_c2b_validation, tuma_parse_daraja_c2b_confirmation,
     tuma_parse_daraja_queue_timeout, tuma_parse_umspay_webhook,
+    tuma_parse_daraja_b2b_express_callback, tuma_parse_daraja_ratiba_callback,
+    tuma_parse_daraja_bill_payment,
 ]);
 named!(NAMED_UTILITIES, UtilityFn, (request_json: *const c_char, result_json_out: *mut *mut c_char), [
     tuma_phone_normalize, tuma_daraja_stk_password, tuma_daraja_timestamp,
     tuma_daraja_security_credential, tuma_daraja_c2b_accept, tuma_daraja_c2b_reject,
-    tuma_daraja_c2b_confirmation_ack,
+    tuma_daraja_c2b_confirmation_ack, tuma_daraja_bill_payment_ack,
 ]);
 
 /// The lists above must be libtuma's (a new named function needs a line here).
