@@ -184,23 +184,22 @@ impl Daraja<'_> {
         if let Some(p) = requester {
             body["Requester"] = p.as_str().into();
         }
-        let sent = self
-            .send_initiator(
-                envelope,
-                "Initiator",
-                body,
-                "mpesa/b2b/v1/paymentrequest",
-                Safety::OnceOnly,
-                "daraja.b2c_topup",
-                Some(Recovery {
-                    amount: Some(amount),
-                    shortcode: Some(shortcode.clone()),
-                    receiver: Some(party_b.clone()),
-                    account_reference: Some(reference.to_string()),
-                    ..Recovery::new("daraja.b2c_topup")
-                }),
-            )
-            .and_then(|v| InitiatorResponse::from_value(&v));
+        let sent = self.send_initiator(
+            envelope,
+            "Initiator",
+            body,
+            "mpesa/b2b/v1/paymentrequest",
+            Safety::OnceOnly,
+            "daraja.b2c_topup",
+            Some(Recovery {
+                amount: Some(amount),
+                shortcode: Some(shortcode.clone()),
+                receiver: Some(party_b.clone()),
+                account_reference: Some(reference.to_string()),
+                ..Recovery::new("daraja.b2c_topup")
+            }),
+        )
+        .and_then(|v| InitiatorResponse::from_value(&v));
         // Journaled like B2B, so the reconciler can settle it when its result is lost.
         let entry = crate::JournalEntry {
             operation: "daraja.b2c_topup".into(),
@@ -304,23 +303,22 @@ impl Daraja<'_> {
             "AccountReference": prn,
             "Remarks": remarks,
         });
-        let sent = self
-            .send_initiator(
-                envelope,
-                "Initiator",
-                body,
-                "mpesa/b2b/v1/remittax",
-                Safety::OnceOnly,
-                "daraja.remit_tax",
-                Some(Recovery {
-                    amount: Some(amount),
-                    shortcode: Some(shortcode.clone()),
-                    receiver: Some(KRA_SHORTCODE.to_string()),
-                    account_reference: Some(prn.to_string()),
-                    ..Recovery::new("daraja.remit_tax")
-                }),
-            )
-            .and_then(|v| InitiatorResponse::from_value(&v));
+        let sent = self.send_initiator(
+            envelope,
+            "Initiator",
+            body,
+            "mpesa/b2b/v1/remittax",
+            Safety::OnceOnly,
+            "daraja.remit_tax",
+            Some(Recovery {
+                amount: Some(amount),
+                shortcode: Some(shortcode.clone()),
+                receiver: Some(KRA_SHORTCODE.to_string()),
+                account_reference: Some(prn.to_string()),
+                ..Recovery::new("daraja.remit_tax")
+            }),
+        )
+        .and_then(|v| InitiatorResponse::from_value(&v));
         let entry = crate::JournalEntry {
             operation: "daraja.remit_tax".into(),
             amount,
