@@ -166,15 +166,6 @@ fn topup_pochi_and_tax_pay_and_their_results_parse() {
 
     let up = c.daraja().b2c_topup(&topup(&sb, 1_000, "TOPUP-1")).unwrap();
     assert_eq!(up.response_code, "0");
-    // Journaled, so that the reconciler can settle it if its result is lost.
-    let journaled = c
-        .journal_entry(tuma::Provider::Daraja, &up.originator_conversation_id)
-        .unwrap()
-        .expect("the top-up is in the payment journal");
-    assert_eq!(
-        (journaled.operation.as_str(), journaled.amount),
-        ("daraja.b2c_topup", 1_000)
-    );
     let body = cb.wait("/result", &up.conversation_id);
     let result = parse_result(&body).unwrap();
     assert!(result.is_success(), "{result:?}");

@@ -184,7 +184,7 @@ impl Daraja<'_> {
         if let Some(p) = requester {
             body["Requester"] = p.as_str().into();
         }
-        let sent = self.send_initiator(
+        let v = self.send_initiator(
             envelope,
             "Initiator",
             body,
@@ -198,18 +198,8 @@ impl Daraja<'_> {
                 account_reference: Some(reference.to_string()),
                 ..Recovery::new("daraja.b2c_topup")
             }),
-        )
-        .and_then(|v| InitiatorResponse::from_value(&v));
-        // Journaled like B2B, so the reconciler can settle it when its result is lost.
-        let entry = crate::JournalEntry {
-            operation: "daraja.b2c_topup".into(),
-            amount,
-            shortcode,
-            reference: reference.to_string(),
-            receiver: Some(party_b),
-            ..crate::JournalEntry::default()
-        };
-        crate::journal::initiator_sent(self.client, sent, entry)
+        )?;
+        InitiatorResponse::from_value(&v)
     }
 
     /// Pays a customer's Pochi la Biashara wallet (Business to Pochi). Same fields, limits
@@ -303,7 +293,7 @@ impl Daraja<'_> {
             "AccountReference": prn,
             "Remarks": remarks,
         });
-        let sent = self.send_initiator(
+        let v = self.send_initiator(
             envelope,
             "Initiator",
             body,
@@ -317,16 +307,7 @@ impl Daraja<'_> {
                 account_reference: Some(prn.to_string()),
                 ..Recovery::new("daraja.remit_tax")
             }),
-        )
-        .and_then(|v| InitiatorResponse::from_value(&v));
-        let entry = crate::JournalEntry {
-            operation: "daraja.remit_tax".into(),
-            amount,
-            shortcode,
-            reference: prn.to_string(),
-            receiver: Some(KRA_SHORTCODE.to_string()),
-            ..crate::JournalEntry::default()
-        };
-        crate::journal::initiator_sent(self.client, sent, entry)
+        )?;
+        InitiatorResponse::from_value(&v)
     }
 }
