@@ -19,8 +19,8 @@ use crate::stats::thousands;
 
 const LEVELS: [usize; 3] = [100, 1_000, 5_000];
 const DELAY: Duration = Duration::from_millis(200);
-/// tuma's default `http.max_threads`.
-const DEFAULT_MAX_THREADS: usize = 512;
+/// tuma's default `http.max_threads` under the common soft limit of 1,024 open files.
+const LOW_LIMIT_MAX_THREADS: usize = 512;
 
 /// Raises the soft limit of open files to the hard one (children inherit it).
 pub fn raise_nofile() -> (libc::rlim_t, libc::rlim_t) {
@@ -200,6 +200,8 @@ type Level = (usize, f64, Result<f64, String>, Vec<Row>);
 pub fn section_inflight(rep: &mut Report, ch: &Children<'_>) {
     rep.line("## Calls in flight: 100, 1,000 and 5,000 STK pushes at once (200 ms responder)\n");
     let (soft, hard) = raise_nofile();
+    // The children inherit the raised limit, so their default is the bench's own.
+    let default_threads = tuma::HttpConfig::default_max_threads();
     let resp = Responder::start(Options {
         delay: DELAY,
         ..Options::default()
@@ -214,9 +216,15 @@ pub fn section_inflight(rep: &mut Report, ch: &Children<'_>) {
             Err(_) => n as f64 / DELAY.as_secs_f64(),
         };
         let ns = n.to_string();
-        let own = n.min(2048);
-        let default_cfg = config_json(&base, json!({}));
-        let own_cfg = config_json(&base, json!({ "max_threads": own }));
+        // The default, then the default under a 1,024 open-files limit (from 1,000 in
+        // flight), then as many threads as calls (when more than the default; at most 2,048).
+        let mut settings = vec![(default_threads, true)];
+        if n >= 1_000 && default_threads != LOW_LIMIT_MAX_THREADS {
+            settings.push((LOW_LIMIT_MAX_THREADS, false));
+        }
+        if n.min(2048) > default_threads {
+            settings.push((n.min(2048), false));
+        }
         let mut rows = Vec::new();
         let mut run = |lang: &'static str,
                        name: String,
@@ -235,20 +243,29 @@ pub fn section_inflight(rep: &mut Report, ch: &Children<'_>) {
                 out,
             });
         };
-        run(
-            "Python",
-            format!("`tuma.AsyncClient`, max_threads {DEFAULT_MAX_THREADS} (default)"),
-            Some(DEFAULT_MAX_THREADS),
-            false,
-            python_cmd(ch, &["inflight", "tuma", &default_cfg, &ns]),
-        );
-        if own != DEFAULT_MAX_THREADS {
+        let label = |threads: usize, default: bool| {
+            if default {
+                format!("max_threads {threads} (default)")
+            } else if threads == LOW_LIMIT_MAX_THREADS {
+                format!("max_threads {threads} (the default under `ulimit -n` 1,024)")
+            } else {
+                format!("max_threads {threads}")
+            }
+        };
+        let cfg = |threads: usize| config_json(&base, json!({ "max_threads": threads }));
+        let default_cfg = config_json(&base, json!({}));
+        for &(threads, default) in &settings {
+            let c = if default {
+                default_cfg.clone()
+            } else {
+                cfg(threads)
+            };
             run(
                 "Python",
-                format!("`tuma.AsyncClient`, max_threads {own}"),
-                Some(own),
+                format!("`tuma.AsyncClient`, {}", label(threads, default)),
+                Some(threads),
                 false,
-                python_cmd(ch, &["inflight", "tuma", &own_cfg, &ns]),
+                python_cmd(ch, &["inflight", "tuma", &c, &ns]),
             );
         }
         run(
@@ -258,20 +275,18 @@ pub fn section_inflight(rep: &mut Report, ch: &Children<'_>) {
             true,
             python_cmd(ch, &["inflight", "httpx", &default_cfg, &ns]),
         );
-        run(
-            "Node",
-            format!("tuma, max_threads {DEFAULT_MAX_THREADS} (default)"),
-            Some(DEFAULT_MAX_THREADS),
-            false,
-            node_cmd(ch, &["inflight", "tuma", &default_cfg, &ns]),
-        );
-        if own != DEFAULT_MAX_THREADS {
+        for &(threads, default) in &settings {
+            let c = if default {
+                default_cfg.clone()
+            } else {
+                cfg(threads)
+            };
             run(
                 "Node",
-                format!("tuma, max_threads {own}"),
-                Some(own),
+                format!("tuma, {}", label(threads, default)),
+                Some(threads),
                 false,
-                node_cmd(ch, &["inflight", "tuma", &own_cfg, &ns]),
+                node_cmd(ch, &["inflight", "tuma", &c, &ns]),
             );
         }
         run(
@@ -293,8 +308,10 @@ pub fn section_inflight(rep: &mut Report, ch: &Children<'_>) {
          Rust socket client: N threads, one fresh connection and one prebuilt request each, \
          released together. **Peak threads** and **peak RSS** of the child process: \
          `/proc/PID/status` sampled every 2 ms by the parent (RSS: also the child's own \
-         `VmHWM`). tuma rows: `http.max_threads` at its default ({DEFAULT_MAX_THREADS}) and \
-         equal to the number in flight (capped at 2,048). The responder: one thread per \
+         `VmHWM`). tuma rows: `http.max_threads` at its default ({default_threads}: 1,024, or half \
+         the open-files limit when lower), at {LOW_LIMIT_MAX_THREADS} (the default under \
+         the common limit of 1,024 open files) from 1,000 in flight, and equal to the number \
+         in flight when that is more than the default (capped at 2,048). The responder: one thread per \
          connection (128 KiB stacks), listen backlog 4096 (kernel `somaxconn` caps it); open \
          files limit {soft} (hard {hard}), raised to the hard limit for the responder and the \
          children.\n"

@@ -83,7 +83,8 @@ pub struct HttpConfig {
     /// roots: a corporate TLS-inspecting proxy's CA, or a test CA.
     pub extra_root_certificates_pem: Option<String>,
     /// Most worker threads of the asynchronous bindings (Python's `AsyncClient`, Node):
-    /// calls in flight at once. Default 512.
+    /// calls in flight at once. Default [`HttpConfig::default_max_threads`]: 1,024, or half
+    /// the process's open-files limit when that is lower.
     pub max_threads: usize,
     /// Most calls waiting for a worker beyond `max_threads`; one more is refused with a
     /// `busy` error, not sent. Default 100 000.
@@ -101,13 +102,53 @@ impl Default for HttpConfig {
             allow_insecure_http: false,
             user_agent_suffix: None,
             extra_root_certificates_pem: None,
-            max_threads: 512,
+            max_threads: HttpConfig::default_max_threads(),
             max_queued: 100_000,
         }
     }
 }
 
+/// Half `soft_limit` open files, between 64 and 1,024 (1,024 when unlimited or unknown).
+fn threads_for_open_files(soft_limit: Option<u64>) -> usize {
+    const MOST: usize = 1024;
+    const LEAST: usize = 64;
+    soft_limit.map_or(MOST, |open_files| {
+        usize::try_from(open_files / 2)
+            .unwrap_or(MOST)
+            .clamp(LEAST, MOST)
+    })
+}
+
+/// The process's soft limit of open files; `None` when unlimited or unknown.
+fn open_files_soft_limit() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit writes the local struct it is given, nothing else.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0
+            && limit.rlim_cur != libc::RLIM_INFINITY
+        {
+            return Some(limit.rlim_cur as u64);
+        }
+    }
+    None
+}
+
 impl HttpConfig {
+    /// The default `max_threads`: 1,024, or half the process's soft limit of open files
+    /// when that is lower (512 under the common 1,024), and at least 64.
+    ///
+    /// Each call in flight holds a connection, so a file descriptor, and a burst leaves
+    /// that many connections pooled: half the limit leaves the other half to the program.
+    /// Read when the configuration is made; Node raises its own soft limit to the hard one
+    /// at start-up, Python does not (`resource.setrlimit`).
+    pub fn default_max_threads() -> usize {
+        threads_for_open_files(open_files_soft_limit())
+    }
+
     pub(crate) fn connect_timeout(&self) -> Duration {
         Duration::from_millis(self.connect_timeout_ms)
     }
@@ -363,5 +404,19 @@ mod tests {
     fn secrets_do_not_show_in_debug() {
         let c = StatumConfig::new("key", "very-secret-value");
         assert!(!format!("{c:?}").contains("very-secret-value"));
+    }
+
+    #[test]
+    fn default_max_threads_follows_the_open_files_limit() {
+        assert_eq!(threads_for_open_files(Some(1024)), 512);
+        assert_eq!(threads_for_open_files(Some(256)), 128);
+        assert_eq!(threads_for_open_files(Some(20)), 64);
+        assert_eq!(threads_for_open_files(Some(2048)), 1024);
+        assert_eq!(threads_for_open_files(Some(1 << 20)), 1024);
+        assert_eq!(threads_for_open_files(None), 1024);
+        assert_eq!(
+            HttpConfig::default().max_threads,
+            threads_for_open_files(open_files_soft_limit())
+        );
     }
 }
