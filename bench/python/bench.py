@@ -5,7 +5,7 @@
               mpesakit-session, mpesakit-default
     bench.py pair CONFIG_JSON CALLS CHUNKS MODE...      MODEs interleaved, calls/s each
     bench.py threads CONFIG_JSON THREADS CALLS          one tuma.Client, THREADS threads
-    bench.py inflight tuma|httpx CONFIG_JSON N         N STK pushes at once, one async client
+    bench.py inflight tuma|httpx|aiohttp CONFIG_JSON N  N STK pushes at once, one async client
     bench.py timeout tuma|mpesakit CONFIG_JSON TIMEOUT_MS
     bench.py memory CONFIG_JSON CALLS
 
@@ -241,6 +241,25 @@ def proc_status(key: str) -> int:
     return 0
 
 
+def stk_request(cfg: dict[str, Any], token: str) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of the STK push the async peers send."""
+    ts = "20260101120000"
+    password = base64.b64encode(f"{SHORTCODE}{cfg['daraja']['passkey']}{ts}".encode()).decode()
+    body = json.dumps({
+        "BusinessShortCode": SHORTCODE, "Password": password, "Timestamp": ts,
+        "TransactionType": "CustomerPayBillOnline", "Amount": 10, "PartyA": "254712345678",
+        "PartyB": SHORTCODE, "PhoneNumber": "254712345678", "CallBackURL": cfg["daraja"]["callback_url"],
+        "AccountReference": "INV-001", "TransactionDesc": "Payment",
+    }).encode()
+    headers = {
+        "User-Agent": "bench/1",
+        "Authorization": "Bearer " + token,
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+    }
+    return body, headers
+
+
 def inflight(mode: str, config: str, n: int) -> dict[str, Any]:
     """N STK pushes started at once on one async client (after one warm-up call that fetches
     the token); the parent samples this process's threads and RSS while it runs."""
@@ -255,6 +274,7 @@ def inflight(mode: str, config: str, n: int) -> dict[str, Any]:
 
     async def run() -> dict[str, Any]:
         call: Callable[[], Any]
+        close: Callable[[], Any] | None = None
         if mode == "tuma":
             import tuma
 
@@ -269,24 +289,27 @@ def inflight(mode: str, config: str, n: int) -> dict[str, Any]:
             limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
             hc = httpx.AsyncClient(base_url=cfg["daraja"]["base_url"], limits=limits, timeout=60.0)
             r = await hc.get("/oauth/v1/generate?grant_type=client_credentials", headers={"Authorization": basic(cfg)})
-            ts = "20260101120000"
-            password = base64.b64encode(f"{SHORTCODE}{cfg['daraja']['passkey']}{ts}".encode()).decode()
-            body = json.dumps({
-                "BusinessShortCode": SHORTCODE, "Password": password, "Timestamp": ts,
-                "TransactionType": "CustomerPayBillOnline", "Amount": 10, "PartyA": "254712345678",
-                "PartyB": SHORTCODE, "PhoneNumber": "254712345678", "CallBackURL": cfg["daraja"]["callback_url"],
-                "AccountReference": "INV-001", "TransactionDesc": "Payment",
-            }).encode()
-            headers = {
-                "User-Agent": "bench/1",
-                "Authorization": "Bearer " + r.json()["access_token"],
-                "Content-Type": "application/json",
-                "Accept": "application/json",
-            }
+            body, headers = stk_request(cfg, r.json()["access_token"])
 
             async def call() -> Any:
                 resp = await hc.post("/mpesa/stkpush/v1/processrequest", content=body, headers=headers)
                 return resp.json()
+
+        elif mode == "aiohttp":
+            import aiohttp
+
+            connector = aiohttp.TCPConnector(limit=n, limit_per_host=n)
+            session = aiohttp.ClientSession(cfg["daraja"]["base_url"], connector=connector)
+            close = session.close
+            url = "/oauth/v1/generate?grant_type=client_credentials"
+            async with session.get(url, headers={"Authorization": basic(cfg)}) as r:
+                token = (await r.json(content_type=None))["access_token"]
+            body, headers = stk_request(cfg, token)
+
+            async def call() -> Any:
+                path = "/mpesa/stkpush/v1/processrequest"
+                async with session.post(path, data=body, headers=headers) as resp:
+                    return await resp.json(content_type=None)
 
         else:
             raise SystemExit(f"unknown mode {mode}")
@@ -294,6 +317,8 @@ def inflight(mode: str, config: str, n: int) -> dict[str, Any]:
         start = time.perf_counter()
         results = await asyncio.gather(*(call() for _ in range(n)), return_exceptions=True)
         seconds = time.perf_counter() - start
+        if close is not None:
+            await close()
         errors = [r for r in results if isinstance(r, BaseException)]
         return {
             "calls_per_sec": n / seconds,

@@ -75,8 +75,8 @@ export interface HttpOptions {
   /** Extra trusted root certificates (PEM), e.g. a corporate TLS proxy's CA. */
   extraRootCertificatesPem?: string
   /**
-   * Most worker threads of this client's pool, i.e. calls running at once (default 512,
-   * 1 to 100 000). Each thread has a 256 KiB stack and exits after a minute idle.
+   * Most worker threads of this client's pool, i.e. calls running at once (1 to
+   * 100 000; default 1 024, or half the open-files limit when lower). Each thread has a 256 KiB stack and exits after a minute idle.
    */
   maxThreads?: number
   /**

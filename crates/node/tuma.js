@@ -149,7 +149,7 @@ function bodyArgument (body) {
  * A tuma client. Build one per process and share it: it holds the connection pool and
  * the token caches. Every network method returns a Promise and runs on a worker thread of
  * the client's own pool, never on the event loop nor on libuv's pool: up to
- * `http.maxThreads` threads (512), then up to `http.maxQueued` calls waiting (100 000);
+ * `http.maxThreads` threads (1 024, or half the open-files limit when lower), then up to `http.maxQueued` calls waiting (100 000);
  * a call beyond both is rejected at once with a BusyError (nothing sent).
  */
 class Client {

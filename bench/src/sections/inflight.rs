@@ -275,6 +275,15 @@ pub fn section_inflight(rep: &mut Report, ch: &Children<'_>) {
             true,
             python_cmd(ch, &["inflight", "httpx", &default_cfg, &ns]),
         );
+        // Not the peer: an asyncio client that does hold N calls at the server at
+        // once, for the memory that costs in Python.
+        run(
+            "Python",
+            "`aiohttp.ClientSession` (limit = in flight)".into(),
+            None,
+            false,
+            python_cmd(ch, &["inflight", "aiohttp", &default_cfg, &ns]),
+        );
         for &(threads, default) in &settings {
             let c = if default {
                 default_cfg.clone()
@@ -361,7 +370,7 @@ pub fn section_inflight(rep: &mut Report, ch: &Children<'_>) {
     rep.line("| tuma row | calls/s ≥ 0.9× peer | ≥ 0.8 of ideal | peak RSS ≤ 1.5× peer | threads added ≤ max_threads |");
     rep.line("|---|---|---|---|---|");
     if let Some((_, ideal, _, rows)) = out_rows.iter().find(|r| r.0 == 1_000) {
-        for row in rows.iter().filter(|r| !r.peer) {
+        for row in rows.iter().filter(|r| r.max_threads.is_some()) {
             let peer = rows.iter().find(|p| p.peer && p.lang == row.lang);
             let (Ok(v), Some(Ok(p))) = (&row.out, peer.map(|p| &p.out)) else {
                 rep.line(format!("| {} {} | not run | | | |", row.lang, row.name));
@@ -392,6 +401,28 @@ pub fn section_inflight(rep: &mut Report, ch: &Children<'_>) {
             );
             rep.line(format!(
                 "| {who} | {speed:.2} {c1} | {frac:.2} {c2} | {mem:.2} {c3} | {added:.0} of {max:.0} {c4} |"
+            ));
+        }
+        // For reference, no target: Python's tuma rows against aiohttp, which does hold the
+        // 1,000 calls at the server at once (httpx completes few per second, so its RSS is
+        // that of a client with few calls at the server).
+        let aiohttp = rows.iter().find(|r| r.name.starts_with("`aiohttp"));
+        if let Some(Ok(a)) = aiohttp.map(|a| &a.out) {
+            let f = |v: &Value, k: &str| v[k].as_f64().unwrap_or(f64::NAN);
+            let mut parts = Vec::new();
+            for row in rows.iter().filter(|r| r.lang == "Python" && r.max_threads.is_some()) {
+                if let Ok(v) = &row.out {
+                    parts.push(format!(
+                        "{}: {:.2}× its calls/s, {:.2}× its peak RSS",
+                        row.name,
+                        f(v, "calls_per_sec") / f(a, "calls_per_sec"),
+                        f(v, "peak_rss_kib") / f(a, "peak_rss_kib"),
+                    ));
+                }
+            }
+            rep.line(format!(
+                "\nFor reference (no target), against `aiohttp.ClientSession` at 1,000 in flight: {}.",
+                parts.join("; ")
             ));
         }
     }

@@ -243,8 +243,8 @@ class AsyncClient:
 
     Each call runs on the core's worker pool (not the loop's executor), without the GIL,
     and its worker settles the awaiting future through ``loop.call_soon_threadsafe``: as
-    many calls are in flight as the pool allows (``http.max_threads``, default 512; more
-    wait in a queue of ``http.max_queued``, default 100 000). A call that finds the queue
+    many calls are in flight as the pool allows (``http.max_threads``, default 1 024, or half the open-files limit when
+    lower; more wait in a queue of ``http.max_queued``, default 100 000). A call that finds the queue
     full raises :class:`tuma.BusyError` at once: it was not started, nothing was sent.
 
     Cancelling a call is safe for money: a plain ``asyncio.CancelledError`` means its

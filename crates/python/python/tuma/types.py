@@ -102,7 +102,8 @@ class HttpConfig(TypedDict, total=False):
     extra_root_certificates_pem: str
     max_threads: int
     """Most worker threads of the client's pool, which runs :class:`tuma.AsyncClient` calls:
-    calls in flight at once (default 512, 1 to 100 000). Threads start on demand and exit
+    calls in flight at once (1 to 100 000; default 1 024, or half the soft limit of open
+    files when lower: 512 under ``ulimit -n`` 1024). Threads start on demand and exit
     after a minute idle."""
     max_queued: int
     """Calls waiting for one of those workers (default 100 000); one more raises
