@@ -410,7 +410,10 @@ pub fn section_inflight(rep: &mut Report, ch: &Children<'_>) {
         if let Some(Ok(a)) = aiohttp.map(|a| &a.out) {
             let f = |v: &Value, k: &str| v[k].as_f64().unwrap_or(f64::NAN);
             let mut parts = Vec::new();
-            for row in rows.iter().filter(|r| r.lang == "Python" && r.max_threads.is_some()) {
+            for row in rows
+                .iter()
+                .filter(|r| r.lang == "Python" && r.max_threads.is_some())
+            {
                 if let Ok(v) = &row.out {
                     parts.push(format!(
                         "{}: {:.2}× its calls/s, {:.2}× its peak RSS",
