@@ -191,6 +191,28 @@ function threadLimiter () {
   }
 }
 
+test('the default maxThreads is half the open-files limit: 128 workers under 256 files', async () => {
+  // Each call in flight holds a socket: by default the pool takes at most half the soft
+  // limit of open files (up to 1 024). Node raises its soft limit to the hard one at
+  // start-up, so the child gets both set to 256.
+  const server = await localServer(() => ({ delayMs: 300, body: statumOk() }))
+  const calls = Array.from({ length: 200 }, (_, i) => ({ operation: 'statum.send_sms', request: sms(i) }))
+  const client = { statum: { ...STATUM, baseUrl: server.url }, http: { maxRetries: 0 } }
+  try {
+    const prefix = ['sh', '-c', 'ulimit -n 256 && exec "$@"', 'sh']
+    const limited = await runChild({ client, calls }, { prefix })
+    assert.equal(limited.code, 0, limited.stderr)
+    assert.deepEqual(limited.result.outcomes, Array(200).fill({ ok: true }))
+    assert.equal(limited.result.workerThreads.peak, 128)
+    // Under this machine's own limit (well above 256 files): more workers than that.
+    const free = await runChild({ client, calls })
+    assert.equal(free.code, 0, free.stderr)
+    assert.ok(free.result.workerThreads.peak > 128, JSON.stringify(free.result.workerThreads))
+  } finally {
+    await server.close()
+  }
+})
+
 test('under a thread limit no call hangs: none to spare is a BusyError per call, two are shared', async (t) => {
   const limiter = threadLimiter()
   if (limiter === null) {

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import resource
 import subprocess
 import sys
 import textwrap
@@ -225,6 +226,42 @@ def test_calls_in_flight_overlap_on_at_most_max_threads(faults: Sandbox) -> None
     assert peak == max_threads and alive <= max_threads, (alive, peak)
     # The process grew by at most the pool (plus the sampler's own thread).
     assert sampler.peak <= baseline + max_threads + 2, (baseline, sampler.peak)
+
+
+def test_the_default_max_threads_is_half_the_open_files_limit(faults: Sandbox) -> None:
+    # Each call in flight holds a socket: by default the pool takes at most half the
+    # process's soft limit of open files (up to 1,024), read when the client is built.
+    n, latency = 200, 300
+    faults.fault("/account-details", f"latency={latency}", times=2 * n)
+    script = textwrap.dedent(
+        f"""
+        import asyncio, resource, sys
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (int(sys.argv[1]), hard))
+        import tuma
+        client = tuma.AsyncClient(statum={dict(statum_config(faults))!r}, http={{"max_retries": 0}})
+        async def main():
+            return await asyncio.gather(*(client.statum.account_details() for _ in range({n})))
+        results = asyncio.run(main())
+        assert all(r["status_code"] == 200 for r in results)
+        print(client.sync._native.worker_threads()[1])
+        """
+    )
+
+    def peak_workers(open_files: int) -> int:
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(open_files)], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        return int(done.stdout.strip())
+
+    # 256 open files: 128 workers at most, the other calls wait for them.
+    assert peak_workers(256) == 128
+    # 4,096 (or the hard limit, if lower): the default is 1,024, more than the calls: one
+    # worker each.
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    larger = 4096 if hard == resource.RLIM_INFINITY else min(4096, hard)
+    assert peak_workers(larger) == min(n, max(64, min(1024, larger // 2)))
 
 
 def test_thousands_in_flight_leave_no_thread_reference_or_memory_growth(faults: Sandbox) -> None:
