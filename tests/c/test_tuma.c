@@ -1,7 +1,7 @@
 /*
  * libtuma C tests: every operation, callback kind and utility, every error path and error
  * kind, the fate and recovery of failed payments, callback claims, forged callbacks,
- * threads sharing one client, a client used on both sides of fork(), and freeing every
+ * threads sharing one client (1,000 calls at once on one handle), a client used on both sides of fork(), and freeing every
  * handle. Run against the sandbox:
  *   TUMA_SANDBOX_URL=http://127.0.0.1:PORT ./test_tuma
  * (tests/c/run.sh starts target/debug/tuma-sandbox and sets it; with TUMA_TEST_REDIS_URL,
@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -1312,6 +1313,98 @@ static void test_threads_share_one_client(void) {
   tuma_client_free(client);
 }
 
+/* ---- many threads on one handle ---------------------------------------------------------- */
+
+/* The calls of this test run at once: TUMA_C_MANY_THREADS (1,000 unless set: the valgrind
+ * runs set fewer), each on its own thread, all on one handle, each held 300 ms by the
+ * sandbox. libtuma starts no thread of its own for them: a call runs on its caller's thread
+ * with its own connection, so the caller's threads are the scale. */
+#define MANY_LATENCY_MS 300
+
+struct many_arg {
+  const tuma_client *client;
+  pthread_barrier_t *start;
+  int ok;
+};
+
+static void *many_main(void *p) {
+  struct many_arg *arg = p;
+  char *out = NULL;
+  pthread_barrier_wait(arg->start);
+  tuma_result r = tuma_statum_account_details(arg->client, "{}", &out);
+  arg->ok = r == TUMA_RESULT_OK && out != NULL && strstr(out, "\"organization\"") != NULL;
+  if (!arg->ok) {
+    char *err = NULL;
+    tuma_last_error_json(&err);
+    fprintf(stderr, "many threads: result %u, error %s\n", (unsigned)r, err ? err : "-");
+    tuma_string_free(err);
+  }
+  tuma_string_free(out);
+  return NULL;
+}
+
+/* Requests the sandbox has served whose path holds `part`. */
+static long sandbox_path_count(const char *part) {
+  const char *stats = sandbox_control("GET", "/_sandbox/stats", "");
+  const char *paths = strstr(stats, "\"paths\"");
+  const char *end = paths != NULL ? strchr(paths, '}') : NULL;
+  long total = 0;
+  CHECK(paths != NULL && end != NULL);
+  for (const char *at = strstr(paths, part); at != NULL && at < end; at = strstr(at + 1, part)) {
+    const char *colon = strchr(at, ':');
+    CHECK(colon != NULL);
+    total += strtol(colon + 1, NULL, 10);
+  }
+  return total;
+}
+
+static void test_many_threads_on_one_handle(void) {
+  const char *env = getenv("TUMA_C_MANY_THREADS");
+  long n = env != NULL ? strtol(env, NULL, 10) : 1000;
+  struct rlimit files;
+  /* One socket per call in flight: raise the soft limit of open files for them. */
+  CHECK(getrlimit(RLIMIT_NOFILE, &files) == 0);
+  if (files.rlim_cur != RLIM_INFINITY && files.rlim_cur < (rlim_t)n + 200) {
+    files.rlim_cur = files.rlim_max == RLIM_INFINITY || files.rlim_max >= (rlim_t)n + 200
+                         ? (rlim_t)n + 200 : files.rlim_max;
+    CHECK(setrlimit(RLIMIT_NOFILE, &files) == 0);
+    if (files.rlim_cur < (rlim_t)n + 200) n = (long)files.rlim_cur - 200;
+  }
+  CHECK(n > 0 && n <= 100000);
+  pthread_t *threads = calloc((size_t)n, sizeof *threads);
+  struct many_arg *args = calloc((size_t)n, sizeof *args);
+  pthread_barrier_t start;
+  pthread_attr_t attr;
+  char fault[64];
+  long i, ok = 0, before;
+  CHECK(threads != NULL && args != NULL);
+  tuma_client *client = new_client(config_json);
+  snprintf(fault, sizeof fault, "latency=%d", MANY_LATENCY_MS);
+  sandbox_fault("/statum/api/v2/account-details", fault, (int)n);
+  before = sandbox_path_count("account-details");
+  CHECK(pthread_barrier_init(&start, NULL, (unsigned)n) == 0);
+  CHECK(pthread_attr_init(&attr) == 0);
+  /* A debug libtuma's deepest call (a TLS handshake) needs about 232 KiB. */
+  CHECK(pthread_attr_setstacksize(&attr, 1024 * 1024) == 0);
+  for (i = 0; i < n; i++) {
+    args[i].client = client;
+    args[i].start = &start;
+    CHECK(pthread_create(&threads[i], &attr, many_main, &args[i]) == 0);
+  }
+  for (i = 0; i < n; i++) {
+    CHECK(pthread_join(threads[i], NULL) == 0);
+    ok += args[i].ok;
+  }
+  CHECK(ok == n);
+  /* Every call reached the sandbox once: none was retried or lost. */
+  CHECK(sandbox_path_count("account-details") == before + n);
+  pthread_attr_destroy(&attr);
+  pthread_barrier_destroy(&start);
+  tuma_client_free(client);
+  free(args);
+  free(threads);
+}
+
 /* ---- fork() ------------------------------------------------------------------------------ */
 
 #define FORK_CALLS 12
@@ -1458,6 +1551,7 @@ int main(void) {
   tuma_client_free(client);
 
   test_threads_share_one_client();
+  test_many_threads_on_one_handle();
   test_fork();
 
   printf("test_tuma: %d checks passed\n", checks);
