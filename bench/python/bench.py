@@ -48,6 +48,29 @@ def basic(cfg: dict[str, Any]) -> str:
     return "Basic " + base64.b64encode(raw).decode()
 
 
+def stk_request(cfg: dict[str, Any], token: str) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of the STK push that the bare clients and the async peers send."""
+    ts = "20260101120000"
+    password = base64.b64encode(f"{SHORTCODE}{cfg['daraja']['passkey']}{ts}".encode()).decode()
+    body = json.dumps({
+        "BusinessShortCode": SHORTCODE, "Password": password, "Timestamp": ts,
+        "TransactionType": "CustomerPayBillOnline", "Amount": 10, "PartyA": "254712345678",
+        "PartyB": SHORTCODE, "PhoneNumber": "254712345678", "CallBackURL": cfg["daraja"]["callback_url"],
+        "AccountReference": "INV-001", "TransactionDesc": "Payment",
+    }).encode()
+    return body, json_headers("Bearer " + token)
+
+
+def json_headers(authorization: str) -> dict[str, str]:
+    """The headers of a JSON POST with this Authorization."""
+    return {
+        "User-Agent": "bench/1",
+        "Authorization": authorization,
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+    }
+
+
 def httpclient_call(cfg: dict[str, Any], stk: bool) -> Callable[[], Any]:
     """A keep-alive http.client connection POSTing a prebuilt body, answer json.loads-ed."""
     base = urlsplit(cfg["daraja"]["base_url"])
@@ -55,26 +78,12 @@ def httpclient_call(cfg: dict[str, Any], stk: bool) -> Callable[[], Any]:
     if stk:
         conn.request("GET", "/oauth/v1/generate?grant_type=client_credentials", headers={"Authorization": basic(cfg)})
         token = json.loads(conn.getresponse().read())["access_token"]
-        auth = f"Bearer {token}"
-        ts = "20260101120000"
-        password = base64.b64encode(f"{SHORTCODE}{cfg['daraja']['passkey']}{ts}".encode()).decode()
-        body = json.dumps({
-            "BusinessShortCode": SHORTCODE, "Password": password, "Timestamp": ts,
-            "TransactionType": "CustomerPayBillOnline", "Amount": 10, "PartyA": "254712345678",
-            "PartyB": SHORTCODE, "PhoneNumber": "254712345678", "CallBackURL": cfg["daraja"]["callback_url"],
-            "AccountReference": "INV-001", "TransactionDesc": "Payment",
-        }).encode()
+        body, headers = stk_request(cfg, token)
         path = "/mpesa/stkpush/v1/processrequest"
     else:
-        auth = basic(cfg)
         body = json.dumps({"sender_id": "TUMA", "phone_number": "254712345678", "message": SMS["message"]}).encode()
         path = "/statum/sms"
-    headers = {
-        "User-Agent": "bench/1",
-        "Authorization": auth,
-        "Content-Type": "application/json",
-        "Accept": "application/json",
-    }
+        headers = json_headers(basic(cfg))
 
     def call() -> Any:
         conn.request("POST", path, body=body, headers=headers)
@@ -239,25 +248,6 @@ def proc_status(key: str) -> int:
             if line.startswith(key + ":"):
                 return int(line.split()[1])
     return 0
-
-
-def stk_request(cfg: dict[str, Any], token: str) -> tuple[bytes, dict[str, str]]:
-    """The body and headers of the STK push the async peers send."""
-    ts = "20260101120000"
-    password = base64.b64encode(f"{SHORTCODE}{cfg['daraja']['passkey']}{ts}".encode()).decode()
-    body = json.dumps({
-        "BusinessShortCode": SHORTCODE, "Password": password, "Timestamp": ts,
-        "TransactionType": "CustomerPayBillOnline", "Amount": 10, "PartyA": "254712345678",
-        "PartyB": SHORTCODE, "PhoneNumber": "254712345678", "CallBackURL": cfg["daraja"]["callback_url"],
-        "AccountReference": "INV-001", "TransactionDesc": "Payment",
-    }).encode()
-    headers = {
-        "User-Agent": "bench/1",
-        "Authorization": "Bearer " + token,
-        "Content-Type": "application/json",
-        "Accept": "application/json",
-    }
-    return body, headers
 
 
 def inflight(mode: str, config: str, n: int) -> dict[str, Any]:
