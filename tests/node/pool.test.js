@@ -274,17 +274,20 @@ test('every promise settles: a panic on a worker, busy refusals and calls, then 
   const server = await localServer(() => ({ delayMs: 200, body: statumOk() }))
   try {
     const run = await runChild({
-      client: { statum: { ...STATUM, baseUrl: server.url }, http: { maxRetries: 0, maxThreads: 1, maxQueued: 1 } },
+      client: { statum: { ...STATUM, baseUrl: server.url }, http: { maxRetries: 0, maxThreads: 1, maxQueued: 2 } },
+      // In this order whatever the timing: the first call holds the one thread for 200 ms
+      // (a panic first could be over, and its thread free, before the last call came).
       calls: [
-        { operation: '_test.panic' }, // takes the one thread, and panics on it
-        { operation: 'statum.send_sms', request: sms(1) }, // the queue of one: served by the same thread
-        { operation: 'statum.send_sms', request: sms(2) }, // busy
+        { operation: 'statum.send_sms', request: sms(1) }, // takes the one thread
+        { operation: '_test.panic' }, // queued; then panics on that thread
+        { operation: 'statum.send_sms', request: sms(2) }, // queued: served by the same thread after the panic
         { operation: 'statum.send_sms', request: sms(3) } // busy
       ]
     }, { timeoutMs: 20_000 })
     assert.equal(run.hung, false, 'the child never exited: a promise stayed pending')
     assert.equal(run.code, 0, run.stderr)
-    const [panicked, served, ...refused] = run.result.outcomes
+    const [first, panicked, served, ...refused] = run.result.outcomes
+    assert.deepEqual(first, { ok: true })
     if (panicked.class === 'InvalidInputError') {
       t.skip('a release build has no `_test.panic` hook')
       return
@@ -295,8 +298,9 @@ test('every promise settles: a panic on a worker, busy refusals and calls, then 
     assert.match(panicked.message, /internal error in `_test\.panic`: it panicked: deliberate panic/)
     assert.deepEqual(served, { ok: true }, 'the worker that caught the panic serves the next call')
     for (const o of refused) assert.equal(o.class, 'BusyError', JSON.stringify(o))
+    assert.equal(refused.length, 1)
     assert.deepEqual(run.result.workerThreads, { alive: 1, peak: 1 })
-    assert.equal(server.requests.length, 1)
+    assert.equal(server.requests.length, 2)
   } finally {
     await server.close()
   }
