@@ -403,26 +403,33 @@ test('Bill Manager: opt in, invoice, a payment acknowledged and reconciled, canc
 // --- the reconciler ----------------------------------------------------------------------
 
 test('journal.reconcile settles a push whose callback the application never received', async () => {
-  const options = sandboxOptions(sb)
-  options.daraja = { ...options.daraja, callbackUrl: `${receiver.url}stk`, resultUrl: `${receiver.url}result` }
-  const own = new tuma.Client(options) // a journal of its own
-  const push = await own.daraja.stkPush({ phone: '0708374149', amount: 10, accountReference: uid('RC') })
-  // The callback reached the server, but nobody passed it to callbacks.receive.
-  await callbackBody('/stk', push.checkoutRequestId)
-  const report = await own.journal.reconcile({ olderThanMs: 0, c2b: false, maxQueriesPerSecond: 20 })
-  assert.equal(report.errors, 0)
-  assert.equal(report.examined, 1)
-  assert.equal(report.resolved, 1)
-  const [mine] = report.payments
-  assert.deepEqual([mine.id, mine.action, mine.oldStatus, mine.newStatus], [push.checkoutRequestId, 'resolved', 'pending', 'completed'])
-  assert.deepEqual([mine.provider, mine.operation, mine.amount], ['daraja', 'daraja.stk_push', 10])
-  assert.equal(mine.outcome.source, 'query')
-  assert.equal(mine.outcome.resultCode, '0')
-  assert.equal(typeof report.tookMs, 'number')
-  const again = await own.journal.reconcile({ olderThanMs: 0, c2b: false })
-  assert.equal(again.examined, 0)
-  const generic = await own.call('journal.reconcile', { olderThanMs: 0, c2b: false })
-  assert.equal(generic.examined, 0)
+  // A sandbox, and so a journal, of its own: the payments of the tests above (top-ups, tax)
+  // are journaled for the same account, and their results were never recorded either.
+  const ownSandbox = await startSandbox()
+  try {
+    const options = sandboxOptions(ownSandbox)
+    options.daraja = { ...options.daraja, callbackUrl: `${receiver.url}stk`, resultUrl: `${receiver.url}result` }
+    const own = new tuma.Client(options)
+    const push = await own.daraja.stkPush({ phone: '0708374149', amount: 10, accountReference: uid('RC') })
+    // The callback reached the server, but nobody passed it to callbacks.receive.
+    await callbackBody('/stk', push.checkoutRequestId)
+    const report = await own.journal.reconcile({ olderThanMs: 0, c2b: false, maxQueriesPerSecond: 20 })
+    assert.equal(report.errors, 0)
+    assert.equal(report.examined, 1)
+    assert.equal(report.resolved, 1)
+    const [mine] = report.payments
+    assert.deepEqual([mine.id, mine.action, mine.oldStatus, mine.newStatus], [push.checkoutRequestId, 'resolved', 'pending', 'completed'])
+    assert.deepEqual([mine.provider, mine.operation, mine.amount], ['daraja', 'daraja.stk_push', 10])
+    assert.equal(mine.outcome.source, 'query')
+    assert.equal(mine.outcome.resultCode, '0')
+    assert.equal(typeof report.tookMs, 'number')
+    const again = await own.journal.reconcile({ olderThanMs: 0, c2b: false })
+    assert.equal(again.examined, 0)
+    const generic = await own.call('journal.reconcile', { olderThanMs: 0, c2b: false })
+    assert.equal(generic.examined, 0)
+  } finally {
+    await ownSandbox.stop()
+  }
 })
 
 // --- callbacks and the utility -------------------------------------------------------------

@@ -8,7 +8,7 @@
 //! |---|---|---|
 //! | `daraja.stk_push` | STK query | at once; recorded now |
 //! | `umspay.stk_push` | UMS Pay transaction status | at once; recorded now |
-//! | `daraja.b2c`, `daraja.b2b`, `daraja.reversal`, `daraja.b2c_topup`, `daraja.remit_tax` | transaction status by `OriginatorConversationID` | on the ResultURL: recorded by the application's `receive_callback` (`daraja.result`) |
+//! | `daraja.b2c`, `daraja.b2pochi`, `daraja.b2b`, `daraja.reversal`, `daraja.b2c_topup`, `daraja.remit_tax` | transaction status by `OriginatorConversationID` | on the ResultURL: recorded by the application's `receive_callback` (`daraja.result`) |
 //! | C2B payments nobody confirmed | Pull Transactions over the last `c2b_lookback_ms` | at once; recorded now (Pull Transactions also yields the receipt of STK pushes the STK query settled) |
 //!
 //! It only ever sends queries: nothing is paid again. Several workers may run it at once
@@ -457,8 +457,8 @@ impl Run<'_> {
         let step = match entry.operation.as_str() {
             "daraja.stk_push" => self.stk(id),
             "umspay.stk_push" => self.umspay(id),
-            "daraja.b2c" | "daraja.b2b" | "daraja.reversal" | "daraja.b2c_topup"
-            | "daraja.remit_tax" => self.status(id, key, &entry),
+            "daraja.b2c" | "daraja.b2pochi" | "daraja.b2b" | "daraja.reversal"
+            | "daraja.b2c_topup" | "daraja.remit_tax" => self.status(id, key, &entry),
             other => Err(Error::invalid(
                 "operation",
                 format!("the reconciler does not ask about `{other}`"),

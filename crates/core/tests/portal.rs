@@ -166,6 +166,15 @@ fn topup_pochi_and_tax_pay_and_their_results_parse() {
 
     let up = c.daraja().b2c_topup(&topup(&sb, 1_000, "TOPUP-1")).unwrap();
     assert_eq!(up.response_code, "0");
+    // Journaled, so that the reconciler can settle it if its result is lost.
+    let journaled = c
+        .journal_entry(tuma::Provider::Daraja, &up.originator_conversation_id)
+        .unwrap()
+        .expect("the top-up is in the payment journal");
+    assert_eq!(
+        (journaled.operation.as_str(), journaled.amount),
+        ("daraja.b2c_topup", 1_000)
+    );
     let body = cb.wait("/result", &up.conversation_id);
     let result = parse_result(&body).unwrap();
     assert!(result.is_success(), "{result:?}");
@@ -202,9 +211,25 @@ fn topup_pochi_and_tax_pay_and_their_results_parse() {
     );
     assert_eq!(v["details"]["transaction_amount"], 150.0);
     assert_eq!(v["status"], "completed");
+    let journaled = c
+        .journal_entry(tuma::Provider::Daraja, &paid.originator_conversation_id)
+        .unwrap()
+        .expect("the Pochi payment is in the payment journal");
+    assert_eq!(
+        (journaled.operation.as_str(), journaled.amount),
+        ("daraja.b2pochi", 150)
+    );
 
     let remitted = c.daraja().remit_tax(&tax(2_500, "2030PRN0001")).unwrap();
     assert_eq!(remitted.response_code, "0");
+    let journaled = c
+        .journal_entry(tuma::Provider::Daraja, &remitted.originator_conversation_id)
+        .unwrap()
+        .expect("the tax remittance is in the payment journal");
+    assert_eq!(
+        (journaled.operation.as_str(), journaled.amount),
+        ("daraja.remit_tax", 2_500)
+    );
     let body = cb.wait("/result", &remitted.conversation_id);
     let result = parse_result(&body).unwrap();
     let ResultDetails::B2b(details) = &result.details else {
@@ -353,6 +378,12 @@ fn faults_after_processing_are_unknown_with_recovery_and_one_payment() {
     assert_eq!(e.fate(), Fate::Unknown);
     let id = e.recovery().unwrap().originator_conversation_id.clone();
     assert_eq!(id.as_deref(), Some("pochi-cut-1"));
+    // Journaled under the id it was sent with, for the reconciler to ask about.
+    let journaled = c
+        .journal_entry(tuma::Provider::Daraja, "pochi-cut-1")
+        .unwrap()
+        .expect("the unknown Pochi payment is in the payment journal");
+    assert_eq!(journaled.operation, "daraja.b2pochi");
     // Recovering by resending with the same id is safe: Daraja refuses the duplicate.
     let again = c
         .daraja()

@@ -680,3 +680,89 @@ fn a_push_whose_answer_was_lost_is_settled_by_its_callback_and_a_b2c_by_the_reco
     assert_eq!(outcome.receipt, paid.receipt);
     assert_eq!(sandbox.processed_payments().len(), 2, "nothing sent twice");
 }
+
+#[test]
+fn top_ups_pochi_payments_and_tax_with_their_results_lost_are_settled_by_the_reconciler() {
+    use tuma::daraja::{B2PochiRequest, B2cTopupCommand, B2cTopupRequest, RemitTaxRequest};
+    let hooks = WebhookReceiver::start().unwrap();
+    let base = hooks.base_url.clone();
+    let sandbox = sandbox_dropping(0, 0, &[], &hooks);
+    let client = Client::new(config(&sandbox, &base)).unwrap();
+    let b2c_shortcode = sandbox.daraja().settings().b2c_shortcode.clone();
+    let daraja = client.daraja();
+    let topup = daraja
+        .b2c_topup(&B2cTopupRequest {
+            party_b: Some(b2c_shortcode.clone()),
+            amount: 1_000,
+            command_id: B2cTopupCommand::BusinessPayToBulk,
+            account_reference: "FLOAT-1".into(),
+            requester: None,
+            remarks: "Float top-up".into(),
+            shortcode: None,
+            result_url: None,
+            timeout_url: None,
+        })
+        .unwrap()
+        .originator_conversation_id;
+    let pochi = daraja
+        .b2pochi(&B2PochiRequest {
+            phone: STK_PHONE_SUCCESS.into(),
+            amount: 150,
+            remarks: "Pochi payout".into(),
+            occasion: None,
+            shortcode: Some(b2c_shortcode),
+            result_url: None,
+            timeout_url: None,
+            originator_conversation_id: None,
+        })
+        .unwrap()
+        .originator_conversation_id;
+    let tax = daraja
+        .remit_tax(&RemitTaxRequest {
+            amount: 2_500,
+            account_reference: "2030PRN0042".into(),
+            remarks: "VAT June".into(),
+            shortcode: None,
+            result_url: None,
+            timeout_url: None,
+        })
+        .unwrap()
+        .originator_conversation_id;
+    // Their results reach the server, and the application never records them.
+    for _ in 0..3 {
+        assert!(hooks.next("/result", WAIT).is_some(), "a result was sent");
+    }
+    let feeder = Feeder::start(client.clone(), hooks);
+    let report = client
+        .reconcile(&ReconcileRequest {
+            wait_for_results_ms: Some(10_000),
+            c2b: Some(false),
+            ..ReconcileRequest::new(0)
+        })
+        .unwrap();
+    feeder.stop();
+    assert_eq!(report.errors, 0, "{report:#?}");
+    for (id, operation) in [
+        (&topup, "daraja.b2c_topup"),
+        (&pochi, "daraja.b2pochi"),
+        (&tax, "daraja.remit_tax"),
+    ] {
+        let row = report.payments.iter().find(|p| &p.id == id).unwrap();
+        assert_eq!(
+            (row.operation.as_str(), row.action),
+            (operation, ReconcileAction::Resolved),
+            "{report:#?}"
+        );
+        let outcome = client
+            .journal_entry(Provider::Daraja, id)
+            .unwrap()
+            .unwrap()
+            .outcome
+            .unwrap();
+        assert_eq!(
+            (outcome.status, outcome.source),
+            (PaymentStatus::Completed, OutcomeSource::Query)
+        );
+    }
+    assert_eq!(sandbox.processed_payments().len(), 3, "nothing sent twice");
+}

@@ -170,41 +170,54 @@ impl Daraja<'_> {
                 ..crate::Recovery::new("daraja.b2c")
             }),
         );
-        // Journaled under the id it was sent with, accepted or of unknown outcome (the
-        // reconciler asks transaction status about it either way).
-        let journal = |conversation_id: Option<String>| {
-            crate::journal::Journal::of(self.client).issued(
-                crate::Provider::Daraja,
-                &originator,
-                crate::JournalEntry {
-                    operation: "daraja.b2c".into(),
-                    phone: phone.as_str().to_string(),
-                    amount,
-                    shortcode: shortcode.clone(),
-                    reference: remarks.to_string(),
-                    sent_at_ms: crate::store::now_ms(),
-                    conversation_id,
-                    ..crate::JournalEntry::default()
-                },
-            )
+        let entry = crate::JournalEntry {
+            operation: "daraja.b2c".into(),
+            phone: phone.as_str().to_string(),
+            amount,
+            shortcode,
+            reference: remarks.to_string(),
+            ..crate::JournalEntry::default()
         };
-        let v = match sent {
-            Ok(v) => v,
-            Err(e) => {
-                if e.outcome_unknown() {
-                    journal(e.recovery().and_then(|r| r.conversation_id.clone()));
-                }
-                return Err(e);
-            }
-        };
-        let conversation_id = text(&v, "ConversationID").unwrap_or_default();
-        journal(Some(conversation_id.clone()).filter(|c| !c.is_empty()));
-        Ok(B2cResponse {
-            originator_conversation_id: text(&v, "OriginatorConversationID")
-                .unwrap_or_else(|| originator.clone()),
-            conversation_id,
-            response_code: text(&v, "ResponseCode").unwrap_or_default(),
-            response_description: text(&v, "ResponseDescription").unwrap_or_default(),
-        })
+        b2c_answer(self.client, sent, originator, entry)
     }
+}
+
+/// The answer to a B2C-shaped request (B2C, Business to Pochi) sent under `originator`,
+/// journaled under that id when accepted or of unknown outcome (the reconciler asks
+/// transaction status about it either way).
+pub(crate) fn b2c_answer(
+    client: &crate::Client,
+    sent: Result<serde_json::Value>,
+    originator: String,
+    entry: crate::JournalEntry,
+) -> Result<B2cResponse> {
+    let journal = |conversation_id: Option<String>| {
+        crate::journal::Journal::of(client).issued(
+            crate::Provider::Daraja,
+            &originator,
+            crate::JournalEntry {
+                sent_at_ms: crate::store::now_ms(),
+                conversation_id,
+                ..entry.clone()
+            },
+        )
+    };
+    let v = match sent {
+        Ok(v) => v,
+        Err(e) => {
+            if e.outcome_unknown() {
+                journal(e.recovery().and_then(|r| r.conversation_id.clone()));
+            }
+            return Err(e);
+        }
+    };
+    let conversation_id = text(&v, "ConversationID").unwrap_or_default();
+    journal(Some(conversation_id.clone()).filter(|c| !c.is_empty()));
+    Ok(B2cResponse {
+        originator_conversation_id: text(&v, "OriginatorConversationID")
+            .unwrap_or_else(|| originator.clone()),
+        conversation_id,
+        response_code: text(&v, "ResponseCode").unwrap_or_default(),
+        response_description: text(&v, "ResponseDescription").unwrap_or_default(),
+    })
 }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::super::{shortcode_arg, text, B2cResponse, Daraja, InitiatorResponse};
+use super::super::{shortcode_arg, B2cResponse, Daraja, InitiatorResponse};
 use crate::error::{Error, Recovery, Result};
 use crate::http::Safety;
 use crate::{limits, phone, validate};
@@ -184,22 +184,33 @@ impl Daraja<'_> {
         if let Some(p) = requester {
             body["Requester"] = p.as_str().into();
         }
-        let v = self.send_initiator(
-            envelope,
-            "Initiator",
-            body,
-            "mpesa/b2b/v1/paymentrequest",
-            Safety::OnceOnly,
-            "daraja.b2c_topup",
-            Some(Recovery {
-                amount: Some(amount),
-                shortcode: Some(shortcode.clone()),
-                receiver: Some(party_b.clone()),
-                account_reference: Some(reference.to_string()),
-                ..Recovery::new("daraja.b2c_topup")
-            }),
-        )?;
-        InitiatorResponse::from_value(&v)
+        let sent = self
+            .send_initiator(
+                envelope,
+                "Initiator",
+                body,
+                "mpesa/b2b/v1/paymentrequest",
+                Safety::OnceOnly,
+                "daraja.b2c_topup",
+                Some(Recovery {
+                    amount: Some(amount),
+                    shortcode: Some(shortcode.clone()),
+                    receiver: Some(party_b.clone()),
+                    account_reference: Some(reference.to_string()),
+                    ..Recovery::new("daraja.b2c_topup")
+                }),
+            )
+            .and_then(|v| InitiatorResponse::from_value(&v));
+        // Journaled like B2B, so the reconciler can settle it when its result is lost.
+        let entry = crate::JournalEntry {
+            operation: "daraja.b2c_topup".into(),
+            amount,
+            shortcode,
+            reference: reference.to_string(),
+            receiver: Some(party_b),
+            ..crate::JournalEntry::default()
+        };
+        crate::journal::initiator_sent(self.client, sent, entry)
     }
 
     /// Pays a customer's Pochi la Biashara wallet (Business to Pochi). Same fields, limits
@@ -245,7 +256,7 @@ impl Daraja<'_> {
         if let Some(o) = occasion {
             body["Occassion"] = o.into();
         }
-        let v = self.send_initiator(
+        let sent = self.send_initiator(
             envelope,
             "InitiatorName",
             body,
@@ -259,13 +270,16 @@ impl Daraja<'_> {
                 originator_conversation_id: Some(originator.clone()),
                 ..Recovery::new("daraja.b2pochi")
             }),
-        )?;
-        Ok(B2cResponse {
-            originator_conversation_id: text(&v, "OriginatorConversationID").unwrap_or(originator),
-            conversation_id: text(&v, "ConversationID").unwrap_or_default(),
-            response_code: text(&v, "ResponseCode").unwrap_or_default(),
-            response_description: text(&v, "ResponseDescription").unwrap_or_default(),
-        })
+        );
+        let entry = crate::JournalEntry {
+            operation: "daraja.b2pochi".into(),
+            phone: phone.as_str().to_string(),
+            amount,
+            shortcode,
+            reference: remarks.to_string(),
+            ..crate::JournalEntry::default()
+        };
+        crate::daraja::b2c::b2c_answer(self.client, sent, originator, entry)
     }
 
     /// Remits tax to KRA (`PayTaxToKRA` to 572572) against a payment registration number.
@@ -293,21 +307,31 @@ impl Daraja<'_> {
             "AccountReference": prn,
             "Remarks": remarks,
         });
-        let v = self.send_initiator(
-            envelope,
-            "Initiator",
-            body,
-            "mpesa/b2b/v1/remittax",
-            Safety::OnceOnly,
-            "daraja.remit_tax",
-            Some(Recovery {
-                amount: Some(amount),
-                shortcode: Some(shortcode.clone()),
-                receiver: Some(KRA_SHORTCODE.to_string()),
-                account_reference: Some(prn.to_string()),
-                ..Recovery::new("daraja.remit_tax")
-            }),
-        )?;
-        InitiatorResponse::from_value(&v)
+        let sent = self
+            .send_initiator(
+                envelope,
+                "Initiator",
+                body,
+                "mpesa/b2b/v1/remittax",
+                Safety::OnceOnly,
+                "daraja.remit_tax",
+                Some(Recovery {
+                    amount: Some(amount),
+                    shortcode: Some(shortcode.clone()),
+                    receiver: Some(KRA_SHORTCODE.to_string()),
+                    account_reference: Some(prn.to_string()),
+                    ..Recovery::new("daraja.remit_tax")
+                }),
+            )
+            .and_then(|v| InitiatorResponse::from_value(&v));
+        let entry = crate::JournalEntry {
+            operation: "daraja.remit_tax".into(),
+            amount,
+            shortcode,
+            reference: prn.to_string(),
+            receiver: Some(KRA_SHORTCODE.to_string()),
+            ..crate::JournalEntry::default()
+        };
+        crate::journal::initiator_sent(self.client, sent, entry)
     }
 }
