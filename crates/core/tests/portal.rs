@@ -54,6 +54,13 @@ fn b2c_shortcode(sb: &Sandbox) -> String {
     sb.daraja().settings().b2c_shortcode.clone()
 }
 
+/// The payment journal's entry for `id` (the reconciler settles it if its result is lost).
+fn journal_entry(c: &Client, id: &str) -> tuma::JournalEntry {
+    c.journal_entry(tuma::Provider::Daraja, id)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{id} is not in the payment journal"))
+}
+
 fn topup(sb: &Sandbox, amount: u64, reference: &str) -> B2cTopupRequest {
     B2cTopupRequest {
         party_b: Some(b2c_shortcode(sb)),
@@ -167,10 +174,7 @@ fn topup_pochi_and_tax_pay_and_their_results_parse() {
     let up = c.daraja().b2c_topup(&topup(&sb, 1_000, "TOPUP-1")).unwrap();
     assert_eq!(up.response_code, "0");
     // Journaled, so that the reconciler can settle it if its result is lost.
-    let journaled = c
-        .journal_entry(tuma::Provider::Daraja, &up.originator_conversation_id)
-        .unwrap()
-        .expect("the top-up is in the payment journal");
+    let journaled = journal_entry(&c, &up.originator_conversation_id);
     assert_eq!(
         (journaled.operation.as_str(), journaled.amount),
         ("daraja.b2c_topup", 1_000)
@@ -211,10 +215,7 @@ fn topup_pochi_and_tax_pay_and_their_results_parse() {
     );
     assert_eq!(v["details"]["transaction_amount"], 150.0);
     assert_eq!(v["status"], "completed");
-    let journaled = c
-        .journal_entry(tuma::Provider::Daraja, &paid.originator_conversation_id)
-        .unwrap()
-        .expect("the Pochi payment is in the payment journal");
+    let journaled = journal_entry(&c, &paid.originator_conversation_id);
     assert_eq!(
         (journaled.operation.as_str(), journaled.amount),
         ("daraja.b2pochi", 150)
@@ -222,10 +223,7 @@ fn topup_pochi_and_tax_pay_and_their_results_parse() {
 
     let remitted = c.daraja().remit_tax(&tax(2_500, "2030PRN0001")).unwrap();
     assert_eq!(remitted.response_code, "0");
-    let journaled = c
-        .journal_entry(tuma::Provider::Daraja, &remitted.originator_conversation_id)
-        .unwrap()
-        .expect("the tax remittance is in the payment journal");
+    let journaled = journal_entry(&c, &remitted.originator_conversation_id);
     assert_eq!(
         (journaled.operation.as_str(), journaled.amount),
         ("daraja.remit_tax", 2_500)
@@ -379,10 +377,7 @@ fn faults_after_processing_are_unknown_with_recovery_and_one_payment() {
     let id = e.recovery().unwrap().originator_conversation_id.clone();
     assert_eq!(id.as_deref(), Some("pochi-cut-1"));
     // Journaled under the id it was sent with, for the reconciler to ask about.
-    let journaled = c
-        .journal_entry(tuma::Provider::Daraja, "pochi-cut-1")
-        .unwrap()
-        .expect("the unknown Pochi payment is in the payment journal");
+    let journaled = journal_entry(&c, "pochi-cut-1");
     assert_eq!(journaled.operation, "daraja.b2pochi");
     // Recovering by resending with the same id is safe: Daraja refuses the duplicate.
     let again = c

@@ -166,6 +166,21 @@ fn expected_status(e: &LedgerEntry) -> PaymentStatus {
     }
 }
 
+/// One reconciliation of every open payment (no C2B) while a feeder passes the results of
+/// its transaction status queries to `receive_callback`.
+fn reconcile_fed(client: &Client, hooks: WebhookReceiver) -> ReconcileReport {
+    let feeder = Feeder::start(client.clone(), hooks);
+    let report = client
+        .reconcile(&ReconcileRequest {
+            wait_for_results_ms: Some(10_000),
+            c2b: Some(false),
+            ..ReconcileRequest::new(0)
+        })
+        .unwrap();
+    feeder.stop();
+    report
+}
+
 fn asked(report: &ReconcileReport) -> HashSet<String> {
     report
         .payments
@@ -656,15 +671,7 @@ fn a_push_whose_answer_was_lost_is_settled_by_its_callback_and_a_b2c_by_the_reco
         "the sandbox sent its result"
     );
     // (Dropped here: the application never passes it to receive_callback.)
-    let feeder = Feeder::start(client.clone(), hooks);
-    let report = client
-        .reconcile(&ReconcileRequest {
-            wait_for_results_ms: Some(10_000),
-            c2b: Some(false),
-            ..ReconcileRequest::new(0)
-        })
-        .unwrap();
-    feeder.stop();
+    let report = reconcile_fed(&client, hooks);
     let row = report.payments.iter().find(|p| p.id == id).unwrap();
     assert_eq!(row.action, ReconcileAction::Resolved, "{report:#?}");
     let outcome = client
@@ -732,15 +739,7 @@ fn top_ups_pochi_payments_and_tax_with_their_results_lost_are_settled_by_the_rec
     for _ in 0..3 {
         assert!(hooks.next("/result", WAIT).is_some(), "a result was sent");
     }
-    let feeder = Feeder::start(client.clone(), hooks);
-    let report = client
-        .reconcile(&ReconcileRequest {
-            wait_for_results_ms: Some(10_000),
-            c2b: Some(false),
-            ..ReconcileRequest::new(0)
-        })
-        .unwrap();
-    feeder.stop();
+    let report = reconcile_fed(&client, hooks);
     assert_eq!(report.errors, 0, "{report:#?}");
     for (id, operation) in [
         (&topup, "daraja.b2c_topup"),

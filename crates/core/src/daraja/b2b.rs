@@ -128,31 +128,71 @@ impl Daraja<'_> {
         if let Some(o) = occasion {
             body["Occassion"] = o.into();
         }
+        self.send_business_payment(
+            envelope,
+            body,
+            "mpesa/b2b/v1/paymentrequest",
+            BusinessPayment {
+                operation: "daraja.b2b",
+                amount,
+                shortcode,
+                receiver: party_b,
+                reference,
+            },
+        )
+    }
+
+    /// Sends a B2B-shaped payment (B2B, a B2C top-up, a tax remittance) once, and journals
+    /// it under the answer's `OriginatorConversationID` (accepted, or of unknown outcome
+    /// with an id), so that the reconciler can settle it when its result is lost.
+    pub(super) fn send_business_payment(
+        &self,
+        envelope: super::InitiatorEnvelope<'_>,
+        body: serde_json::Value,
+        path: &str,
+        payment: BusinessPayment<'_>,
+    ) -> Result<InitiatorResponse> {
+        let BusinessPayment {
+            operation,
+            amount,
+            shortcode,
+            receiver,
+            reference,
+        } = payment;
         let sent = self
             .send_initiator(
                 envelope,
                 "Initiator",
                 body,
-                "mpesa/b2b/v1/paymentrequest",
+                path,
                 Safety::OnceOnly,
-                "daraja.b2b",
+                operation,
                 Some(crate::Recovery {
                     amount: Some(amount),
                     shortcode: Some(shortcode.clone()),
-                    receiver: Some(party_b.clone()),
+                    receiver: Some(receiver.clone()),
                     account_reference: reference.map(str::to_string),
-                    ..crate::Recovery::new("daraja.b2b")
+                    ..crate::Recovery::new(operation)
                 }),
             )
             .and_then(|v| InitiatorResponse::from_value(&v));
         let entry = crate::JournalEntry {
-            operation: "daraja.b2b".into(),
+            operation: operation.into(),
             amount,
             shortcode,
             reference: reference.unwrap_or_default().to_string(),
-            receiver: Some(party_b),
+            receiver: Some(receiver),
             ..crate::JournalEntry::default()
         };
         crate::journal::initiator_sent(self.client, sent, entry)
     }
+}
+
+/// What [`Daraja::send_business_payment`] records of a payment.
+pub(super) struct BusinessPayment<'a> {
+    pub operation: &'static str,
+    pub amount: u64,
+    pub shortcode: String,
+    pub receiver: String,
+    pub reference: Option<&'a str>,
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::super::{shortcode_arg, B2cResponse, Daraja, InitiatorResponse};
+use crate::daraja::b2b::BusinessPayment;
 use crate::error::{Error, Recovery, Result};
 use crate::http::Safety;
 use crate::{limits, phone, validate};
@@ -184,33 +185,18 @@ impl Daraja<'_> {
         if let Some(p) = requester {
             body["Requester"] = p.as_str().into();
         }
-        let sent = self
-            .send_initiator(
-                envelope,
-                "Initiator",
-                body,
-                "mpesa/b2b/v1/paymentrequest",
-                Safety::OnceOnly,
-                "daraja.b2c_topup",
-                Some(Recovery {
-                    amount: Some(amount),
-                    shortcode: Some(shortcode.clone()),
-                    receiver: Some(party_b.clone()),
-                    account_reference: Some(reference.to_string()),
-                    ..Recovery::new("daraja.b2c_topup")
-                }),
-            )
-            .and_then(|v| InitiatorResponse::from_value(&v));
-        // Journaled like B2B, so the reconciler can settle it when its result is lost.
-        let entry = crate::JournalEntry {
-            operation: "daraja.b2c_topup".into(),
-            amount,
-            shortcode,
-            reference: reference.to_string(),
-            receiver: Some(party_b),
-            ..crate::JournalEntry::default()
-        };
-        crate::journal::initiator_sent(self.client, sent, entry)
+        self.send_business_payment(
+            envelope,
+            body,
+            "mpesa/b2b/v1/paymentrequest",
+            BusinessPayment {
+                operation: "daraja.b2c_topup",
+                amount,
+                shortcode,
+                receiver: party_b,
+                reference: Some(reference),
+            },
+        )
     }
 
     /// Pays a customer's Pochi la Biashara wallet (Business to Pochi). Same fields, limits
@@ -307,31 +293,17 @@ impl Daraja<'_> {
             "AccountReference": prn,
             "Remarks": remarks,
         });
-        let sent = self
-            .send_initiator(
-                envelope,
-                "Initiator",
-                body,
-                "mpesa/b2b/v1/remittax",
-                Safety::OnceOnly,
-                "daraja.remit_tax",
-                Some(Recovery {
-                    amount: Some(amount),
-                    shortcode: Some(shortcode.clone()),
-                    receiver: Some(KRA_SHORTCODE.to_string()),
-                    account_reference: Some(prn.to_string()),
-                    ..Recovery::new("daraja.remit_tax")
-                }),
-            )
-            .and_then(|v| InitiatorResponse::from_value(&v));
-        let entry = crate::JournalEntry {
-            operation: "daraja.remit_tax".into(),
-            amount,
-            shortcode,
-            reference: prn.to_string(),
-            receiver: Some(KRA_SHORTCODE.to_string()),
-            ..crate::JournalEntry::default()
-        };
-        crate::journal::initiator_sent(self.client, sent, entry)
+        self.send_business_payment(
+            envelope,
+            body,
+            "mpesa/b2b/v1/remittax",
+            BusinessPayment {
+                operation: "daraja.remit_tax",
+                amount,
+                shortcode,
+                receiver: KRA_SHORTCODE.to_string(),
+                reference: Some(prn),
+            },
+        )
     }
 }
