@@ -1,7 +1,8 @@
 //! Writes every binding's operation code and types from the core's table
 //! ([`tuma::ops::describe`]): the Python methods (sync and async), the TypeScript request
 //! types and API interfaces, the PHP classes (FFI wrapper and extension stub and C
-//! source), the C ABI's named-function lists, and docs/operations.md.
+//! source), the C ABI's named-function lists (and the C ABI fuzz harness's declarations
+//! of them), and docs/operations.md.
 //!
 //! Whole files are written where the file is nothing but the table's translation; elsewhere
 //! the generator owns the text between a `BEGIN GENERATED … <region>` line and its
@@ -232,6 +233,64 @@ pub fn splice(current: &str, region: &str, body: &str) -> Result<String, String>
 }
 
 // ----------------------------------------------------------------------------- C ABI
+
+/// The fuzz harness's declarations of the named C functions (`named!` lists in
+/// fuzz/fuzz_targets/common/c_abi.rs), one list per kind, names wrapped at 100 columns.
+fn fuzz_named_lists(table: &Table) -> String {
+    fn list(s: &mut String, name: &str, ty: &str, args: &str, functions: &[String]) {
+        let _ = writeln!(s, "named!({name}, {ty}, {args}, [");
+        let mut line = String::from("   ");
+        for f in functions {
+            if line.len() + f.len() + 2 > 96 {
+                let _ = writeln!(s, "{}", line.trim_end());
+                line = String::from("   ");
+            }
+            let _ = write!(line, " {f},");
+        }
+        if line.trim() != "" {
+            let _ = writeln!(s, "{}", line.trim_end());
+        }
+        s.push_str("]);\n");
+    }
+    let mut s = String::new();
+    let ops: Vec<String> = table
+        .operations
+        .iter()
+        .map(|o| format!("tuma_{}", o.name.replace('.', "_")))
+        .collect();
+    list(
+        &mut s,
+        "NAMED_OPERATIONS",
+        "OpFn",
+        "(client: *const tuma_client, request_json: *const c_char, result_json_out: *mut *mut c_char)",
+        &ops,
+    );
+    let callbacks: Vec<String> = table
+        .callbacks
+        .iter()
+        .map(|c| format!("tuma_parse_{}", c.kind.replace('.', "_")))
+        .collect();
+    list(
+        &mut s,
+        "NAMED_CALLBACKS",
+        "CallbackFn",
+        "(body: *const u8, body_len: usize, result_json_out: *mut *mut c_char)",
+        &callbacks,
+    );
+    let utilities: Vec<String> = table
+        .utilities
+        .iter()
+        .map(|u| format!("tuma_{}", u.name.replace('.', "_")))
+        .collect();
+    list(
+        &mut s,
+        "NAMED_UTILITIES",
+        "UtilityFn",
+        "(request_json: *const c_char, result_json_out: *mut *mut c_char)",
+        &utilities,
+    );
+    s
+}
 
 fn c_list(table: &Table) -> String {
     let mut s = String::from(
@@ -1015,6 +1074,14 @@ pub fn generate(table: &Table, read: Reader<'_>) -> Result<Vec<Output>, String> 
         Output {
             path: "docs/operations.md",
             text: docs(table),
+        },
+        Output {
+            path: "fuzz/fuzz_targets/common/c_abi.rs",
+            text: splice(
+                &read("fuzz/fuzz_targets/common/c_abi.rs")?,
+                "named functions",
+                &fuzz_named_lists(table),
+            )?,
         },
     ];
     for group in table.groups() {
